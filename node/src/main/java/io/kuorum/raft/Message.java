@@ -1,0 +1,46 @@
+package io.kuorum.raft;
+
+import java.util.List;
+
+/**
+ * The messages servers exchange (Figure 2), plus pre-vote (dissertation §9.6) and heartbeats that
+ * carry no log check. Every message carries the sender's term; the receiver applies the term rules
+ * of §5.1 before anything else.
+ */
+public sealed interface Message {
+
+  long from();
+
+  long to();
+
+  long term();
+
+  /** RequestVote RPC (§5.2). With {@code preVote}, {@code term} is the term the sender would campaign in. */
+  record RequestVote(long from, long to, long term, long lastLogIndex, long lastLogTerm, boolean preVote)
+      implements Message {}
+
+  /** Reply to {@link RequestVote}; a granted pre-vote carries the proposed term, anything else the voter's. */
+  record VoteResponse(long from, long to, long term, boolean granted, boolean preVote) implements Message {}
+
+  /** AppendEntries RPC (§5.3). */
+  record AppendEntries(long from, long to, long term, long prevLogIndex, long prevLogTerm, List<Entry> entries,
+      long leaderCommit) implements Message {
+    public AppendEntries {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * Reply to {@link AppendEntries}. On success {@code index} is the last index known to match the
+   * leader's log. On rejection it is the rejected {@code prevLogIndex}, and ({@code hintIndex},
+   * {@code hintTerm}) name the follower's last entry that might still match, so the leader can skip a
+   * whole term of mismatching entries per round trip instead of one entry.
+   */
+  record AppendResponse(long from, long to, long term, boolean success, long index, long hintIndex,
+      long hintTerm) implements Message {}
+
+  /** Leader liveness and commit propagation, with no log check: {@code commit} never exceeds the follower's match. */
+  record Heartbeat(long from, long to, long term, long commit) implements Message {}
+
+  record HeartbeatResponse(long from, long to, long term) implements Message {}
+}

@@ -1,0 +1,17 @@
+package io.kuorum.raft;
+
+/**
+ * Deliberately broken rules, used only by tests to prove that the simulator's invariant and
+ * linearizability checks catch real bugs: a check that cannot fail is worth nothing. Each constant
+ * names the rule it breaks; {@link RaftConfig} carries none unless a test asks.
+ */
+public enum Mutation {
+  /** Vote replies leave before the vote is durable, so a crash lets a node vote twice in one term. */
+  VOTE_BEFORE_PERSIST,
+  /** Append replies leave before the entries are durable, so a crash loses acknowledged entries. */
+  ACK_BEFORE_PERSIST,
+  /** Entries of earlier terms are committed by counting replicas, against §5.4.2 (Figure 8). */
+  COMMIT_PREVIOUS_TERM_BY_COUNTING,
+  /** Votes are granted regardless of how up-to-date the candidate's log is, against §5.4.1. */
+  NO_ELECTION_RESTRICTION
+}

@@ -1,0 +1,16 @@
+package io.kuorum.raft;
+
+import java.util.OptionalLong;
+
+/** The answer to {@link RaftCore#propose(byte[])}. */
+public sealed interface ProposeResult {
+
+  /**
+   * The entry was appended at (index, term). It is committed once an entry at that index with that
+   * term is applied; if a different entry is applied there, the proposal was lost and never applies.
+   */
+  record Accepted(long index, long term) implements ProposeResult {}
+
+  /** This node is not the leader; {@code leaderHint} is the leader it knows of, if any. */
+  record NotLeader(OptionalLong leaderHint) implements ProposeResult {}
+}

@@ -1,0 +1,38 @@
+package io.kuorum.raft;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Work the core hands to the runtime. The runtime processes Ready batches in the order it received
+ * them, then calls {@link RaftCore#advance(Ready)} for each:
+ * <ol>
+ *   <li>send {@link #sendNow()} at once (a leader's AppendEntries may go out in parallel with its own
+ *       write, dissertation §10.2.1: it counts itself only after {@code advance});</li>
+ *   <li>make {@link #hardState()} and {@link #entries()} durable, atomically (one storage commit);
+ *       {@code entries} replace any stored entries at or after their first index;</li>
+ *   <li>only then send {@link #sendAfterPersist()}: votes and replies promise durable state;</li>
+ *   <li>apply {@link #committed()} to the state machine, in order.</li>
+ * </ol>
+ */
+public record Ready(
+    Optional<HardState> hardState,
+    List<Entry> entries,
+    List<Message> sendNow,
+    List<Message> sendAfterPersist,
+    List<Entry> committed,
+    List<RoleChange> roleChanges) {
+
+  public Ready {
+    entries = List.copyOf(entries);
+    sendNow = List.copyOf(sendNow);
+    sendAfterPersist = List.copyOf(sendAfterPersist);
+    committed = List.copyOf(committed);
+    roleChanges = List.copyOf(roleChanges);
+  }
+
+  /** True when there is something to make durable before {@link #sendAfterPersist()} may leave. */
+  public boolean mustPersist() {
+    return hardState.isPresent() || !entries.isEmpty();
+  }
+}

@@ -1,0 +1,164 @@
+package io.kuorum.raft;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A hand-driven cluster for scenario tests: nothing happens unless the test ticks a node or
+ * delivers messages, storage is a map that persists instantly, and a filter drops chosen messages.
+ */
+final class TestCluster {
+
+  record Stored(HardState hardState, List<Entry> log) {}
+
+  private final Map<Long, RaftConfig> configs = new TreeMap<>();
+  private final Map<Long, RaftCore> cores = new TreeMap<>();
+  private final Map<Long, Stored> disks = new TreeMap<>();
+  private final Set<Long> down = new HashSet<>();
+  private final ArrayDeque<Message> wire = new ArrayDeque<>();
+  private final List<Message> delivered = new ArrayList<>();
+  private final Map<Long, List<Entry>> appliedByNode = new TreeMap<>();
+  private Predicate<Message> drop = m -> false;
+
+  TestCluster(int size, Function<RaftConfig, RaftConfig> tweak) {
+    Set<Long> ids = new TreeSet<>();
+    for (long id = 1; id <= size; id++) ids.add(id);
+    for (long id : ids) {
+      configs.put(id, tweak.apply(RaftConfig.defaults(id, ids)));
+      disks.put(id, new Stored(HardState.INITIAL, List.of()));
+      appliedByNode.put(id, new ArrayList<>());
+    }
+  }
+
+  static TestCluster of(int size) {
+    return new TestCluster(size, c -> c);
+  }
+
+  /** Gives node {@code id} this durable state (before {@link #start()}). */
+  TestCluster withStored(long id, long term, long votedFor, long... entryTerms) {
+    List<Entry> log = new ArrayList<>();
+    for (int i = 0; i < entryTerms.length; i++) {
+      log.add(Entry.command(i + 1, entryTerms[i], ("n" + id + "i" + (i + 1)).getBytes()));
+    }
+    disks.put(id, new Stored(new HardState(term, votedFor, 0), log));
+    return this;
+  }
+
+  TestCluster start() {
+    for (long id : configs.keySet()) restart(id);
+    return this;
+  }
+
+  RaftCore node(long id) {
+    return cores.get(id);
+  }
+
+  void crash(long id) {
+    down.add(id);
+    cores.remove(id);
+  }
+
+  void restart(long id) {
+    down.remove(id);
+    Stored s = disks.get(id);
+    cores.put(id, RaftCore.start(configs.get(id), s.hardState(), s.log(), new Random(id)));
+    appliedByNode.put(id, new ArrayList<>());
+  }
+
+  void dropWhen(Predicate<Message> filter) {
+    this.drop = filter;
+  }
+
+  void isolate(long id) {
+    dropWhen(m -> m.from() == id || m.to() == id);
+  }
+
+  void healAll() {
+    dropWhen(m -> false);
+  }
+
+  /** Ticks node {@code id} alone until its election timer fires and it starts a campaign, then lets the cluster settle. */
+  void campaign(long id) {
+    RaftCore c = cores.get(id);
+    Role role = c.role();
+    long term = c.term();
+    for (int i = 0; i < 100 && c.role() == role && c.term() == term; i++) c.tick();
+    stabilize();
+  }
+
+  void tickAll(int ticks) {
+    for (int i = 0; i < ticks; i++) {
+      cores.values().forEach(RaftCore::tick);
+      stabilize();
+    }
+  }
+
+  /** Persists, sends and applies until no node has anything left to do and no message is in flight. */
+  void stabilize() {
+    for (int round = 0; round < 10_000; round++) {
+      boolean busy = false;
+      for (long id : cores.keySet()) busy |= processReady(id);
+      if (wire.isEmpty() && !busy) return;
+      while (!wire.isEmpty()) deliver(wire.pollFirst());
+    }
+    throw new AssertionError("cluster did not settle");
+  }
+
+  /** Carries out every pending Ready of one node: persist at once, then send, then apply. */
+  boolean processReady(long id) {
+    RaftCore c = cores.get(id);
+    boolean any = false;
+    for (var r = c.ready(); r.isPresent(); r = c.ready()) {
+      any = true;
+      Ready ready = r.get();
+      wire.addAll(ready.sendNow());
+      persist(id, ready);
+      wire.addAll(ready.sendAfterPersist());
+      appliedByNode.get(id).addAll(ready.committed());
+      c.advance(ready);
+    }
+    return any;
+  }
+
+  private void persist(long id, Ready r) {
+    Stored s = disks.get(id);
+    List<Entry> log = new ArrayList<>(s.log());
+    if (!r.entries().isEmpty()) {
+      log.subList((int) (r.entries().get(0).index() - 1), log.size()).clear();
+      log.addAll(r.entries());
+    }
+    disks.put(id, new Stored(r.hardState().orElse(s.hardState()), log));
+  }
+
+  private void deliver(Message m) {
+    if (drop.test(m) || down.contains(m.to())) return;
+    delivered.add(m);
+    cores.get(m.to()).step(m);
+  }
+
+  /** Messages delivered so far, for tests that count round trips. */
+  List<Message> delivered() {
+    return delivered;
+  }
+
+  List<Entry> applied(long id) {
+    return appliedByNode.get(id);
+  }
+
+  Stored disk(long id) {
+    return disks.get(id);
+  }
+
+  List<Long> terms(long id) {
+    return cores.get(id).log().stream().map(Entry::term).toList();
+  }
+}

@@ -1,0 +1,49 @@
+package io.kuorum.raft.sim;
+
+import io.kuorum.check.CheckResult;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * What one seeded run found and measured.
+ *
+ * @param recoveryTicks ticks from healing every fault to the first committed proposal; empty if the
+ *     cluster never recovered within the run
+ */
+record RunResult(
+    long seed,
+    SimConfig config,
+    List<String> violations,
+    CheckResult linearizability,
+    int faults,
+    int crashes,
+    int leadersElected,
+    OptionalLong recoveryTicks,
+    int opsOk,
+    int opsUnknown,
+    int opsFailed,
+    long messagesSent,
+    long messagesDropped,
+    long fingerprint) {
+
+  boolean safe() {
+    return violations.isEmpty() && linearizability.isLinearizable();
+  }
+
+  /** A report that names the seed and how to replay it. */
+  String describe() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("seed ").append(seed).append(" (").append(config.nodes()).append(" nodes, pre-vote ")
+        .append(config.preVote()).append(", check-quorum ").append(config.checkQuorum());
+    if (!config.mutations().isEmpty()) sb.append(", mutations ").append(config.mutations());
+    sb.append(")\n  replay: ./mvnw -pl node test -Dtest=")
+        .append(config.mutations().isEmpty() ? "SimulationTest" : "BrokenVariantsTest")
+        .append(" -Dsim.seed=").append(seed).append(" -Dsim.nodes=").append(config.nodes()).append('\n');
+    violations.forEach(v -> sb.append("  invariant violated: ").append(v).append('\n'));
+    if (!linearizability.isLinearizable()) sb.append("  ").append(linearizability.describe()).append('\n');
+    sb.append("  faults=").append(faults).append(" crashes=").append(crashes).append(" leaders=").append(leadersElected)
+        .append(" ops ok/unknown/failed=").append(opsOk).append('/').append(opsUnknown).append('/').append(opsFailed)
+        .append(" recoveryTicks=").append(recoveryTicks.isPresent() ? recoveryTicks.getAsLong() : "never");
+    return sb.toString();
+  }
+}

@@ -1,0 +1,126 @@
+package io.kuorum.raft.sim;
+
+import io.kuorum.check.History;
+import io.kuorum.check.KvInput;
+import io.kuorum.check.KvOutput;
+import io.kuorum.raft.ProposeResult;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * A client that runs one operation at a time against the cluster and records it in the history. It
+ * looks for the leader (following hints), and gives up on an operation after a timeout: if the
+ * operation was accepted somewhere, its outcome is then unknown; if not, it never happened.
+ */
+final class SimClient {
+
+  private final int id;
+  private final Simulation sim;
+  private final Random random;
+  private final History history;
+  private final SimConfig config;
+  /** The last value this client saw for each key: compare-and-set expects it, so some succeed. */
+  private final Map<String, String> lastSeen = new HashMap<>();
+  private long target;
+  private long seq;
+
+  /** The operation in progress. */
+  private long opId = -1;
+  private KvCommand command;
+  private boolean accepted;
+  private boolean finished = true;
+  int ok;
+  int unknown;
+  int failed;
+
+  SimClient(int id, Simulation sim, Random random, History history, SimConfig config) {
+    this.id = id;
+    this.sim = sim;
+    this.random = random;
+    this.history = history;
+    this.config = config;
+    this.target = sim.nodeIds().get(random.nextInt(sim.nodeIds().size()));
+  }
+
+  void start() {
+    sim.events().after(random.nextInt(20), this::nextOp);
+  }
+
+  private void nextOp() {
+    if (sim.clientsStopped()) return;
+    String key = "k" + random.nextInt(config.keys());
+    int roll = random.nextInt(10);
+    KvInput input;
+    if (roll < 4) input = new KvInput.Put("c" + id + "." + (++seq));
+    else if (roll < 7) input = new KvInput.Get();
+    else input = new KvInput.Cas(Optional.ofNullable(lastSeen.get(key)), "c" + id + "." + (++seq));
+    long op = history.invoke(id, key, input, sim.events().now());
+    opId = op;
+    command = new KvCommand(op, key, input);
+    accepted = false;
+    finished = false;
+    sim.events().after(config.opTimeoutMs(), () -> timeout(op));
+    attempt(op);
+  }
+
+  private void attempt(long op) {
+    sim.events().after(1 + random.nextInt(3), () -> {
+      if (op != opId || finished || accepted) return;
+      SimNode node = sim.node(target);
+      if (!node.isUp()) {
+        retryElsewhere(op, -1);
+        return;
+      }
+      ProposeResult r = node.propose(command);
+      if (r instanceof ProposeResult.Accepted) accepted = true;
+      else if (r instanceof ProposeResult.NotLeader nl) retryElsewhere(op, nl.leaderHint().orElse(-1));
+    });
+  }
+
+  private void retryElsewhere(long op, long hint) {
+    List<Long> ids = sim.nodeIds();
+    target = hint > 0 ? hint : ids.get(random.nextInt(ids.size()));
+    sim.events().after(5 + random.nextInt(10), () -> attempt(op));
+  }
+
+  void committed(long op, KvOutput output) {
+    if (op != opId || finished) return;
+    history.ok(op, output, sim.events().now());
+    if (command.input() instanceof KvInput.Put p) lastSeen.put(command.key(), p.value());
+    if (output instanceof KvOutput.GetResult g) g.value().ifPresent(v -> lastSeen.put(command.key(), v));
+    ok++;
+    finish();
+  }
+
+  void lost(long op) {
+    if (op != opId || finished) return;
+    history.fail(op);
+    failed++;
+    finish();
+  }
+
+  private void timeout(long op) {
+    if (op != opId || finished) return;
+    if (accepted) {
+      history.unknown(op);
+      unknown++;
+    } else {
+      history.fail(op);
+      failed++;
+    }
+    finish();
+  }
+
+  private void finish() {
+    finished = true;
+    sim.events().after(random.nextInt(15), this::nextOp);
+  }
+
+  /** At the end of a run, an operation still waiting has an unknown outcome. */
+  void abandon() {
+    if (!finished) timeout(opId);
+  }
+}

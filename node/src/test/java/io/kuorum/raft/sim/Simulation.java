@@ -1,0 +1,192 @@
+package io.kuorum.raft.sim;
+
+import io.kuorum.check.CheckResult;
+import io.kuorum.check.History;
+import io.kuorum.check.KvInput;
+import io.kuorum.check.KvOutput;
+import io.kuorum.check.LinearizabilityChecker;
+import io.kuorum.raft.Entry;
+import io.kuorum.raft.ProposeResult;
+import io.kuorum.raft.RaftConfig;
+import io.kuorum.raft.Ready;
+import io.kuorum.raft.Role;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.TreeSet;
+
+/**
+ * A whole cluster in one thread, driven by one seeded random source: the same seed replays the same
+ * run exactly. Faults are injected during a chaos phase, then healed; clients run throughout; the
+ * invariants are checked at every step and the client history at the end.
+ */
+final class Simulation implements SimNode.Observer {
+
+  /** Operation ids below zero are the liveness probe's, not a client's. */
+  private static final long PROBE_OP = -1;
+
+  private final SimConfig config;
+  private final long seed;
+  private final Random random;
+  private final EventQueue events = new EventQueue();
+  private final SimNetwork network;
+  private final Map<Long, SimNode> nodes = new LinkedHashMap<>();
+  private final List<Long> ids = new ArrayList<>();
+  private final List<SimClient> clients = new ArrayList<>();
+  private final History history = new History();
+  private final InvariantChecker invariants = new InvariantChecker(events::now);
+  private boolean clientsStopped;
+  private long healedAt = -1;
+  private long recoveredAt = -1;
+  private long probeSentAt = -1;
+  /** A hash of every delivery and its time: equal for two runs of one seed, or replay is broken. */
+  private long fingerprint;
+
+  Simulation(SimConfig config, long seed) {
+    this.config = config;
+    this.seed = seed;
+    this.random = new Random(seed);
+    this.network = new SimNetwork(events, new Random(random.nextLong()), m -> {
+      fingerprint = 31 * fingerprint + 17 * events.now() + m.hashCode();
+      node(m.to()).receive(m);
+    });
+    for (long id = 1; id <= config.nodes(); id++) ids.add(id);
+    for (long id : ids) {
+      RaftConfig rc = RaftConfig.defaults(id, new TreeSet<>(ids))
+          .withElection(config.electionTicks(), 1, config.preVote(), config.checkQuorum())
+          .withBatching(config.maxEntriesPerAppend(), 64 * 1024, config.maxInflightAppends())
+          .withMutations(config.mutations());
+      nodes.put(id, new SimNode(id, rc, events, network, this, new Random(random.nextLong()), config.fsyncMinMs(),
+          config.fsyncMaxMs()));
+    }
+  }
+
+  static RunResult run(SimConfig config, long seed) {
+    return new Simulation(config, seed).run();
+  }
+
+  RunResult run() {
+    Nemesis nemesis = new Nemesis(this, new Random(random.nextLong()), config);
+    try {
+      for (SimNode n : nodes.values()) restart(n);
+      for (int c = 0; c < config.clients(); c++) {
+        SimClient client = new SimClient(c, this, new Random(random.nextLong()), history, config);
+        clients.add(client);
+        client.start();
+      }
+      nemesis.unleash(config.chaosMs());
+      runUntil(config.chaosMs());
+      heal();
+      runUntil(config.chaosMs() + config.calmMs());
+      clientsStopped = true;
+      clients.forEach(SimClient::abandon);
+    } catch (RuntimeException e) {
+      StringWriter trace = new StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      invariants.violation("exception in the cluster: " + trace.toString().lines().limit(8).reduce((a, b) -> a + "\n    " + b).orElse(""));
+      clients.forEach(SimClient::abandon);
+    }
+    CheckResult lin = new LinearizabilityChecker().check(history.operations());
+    return new RunResult(seed, config, List.copyOf(invariants.violations()), lin, nemesis.faults, nemesis.crashes,
+        invariants.leadersElected,
+        recoveredAt < 0 ? OptionalLong.empty() : OptionalLong.of((recoveredAt - healedAt) / config.tickMs()),
+        clients.stream().mapToInt(c -> c.ok).sum(), clients.stream().mapToInt(c -> c.unknown).sum(),
+        clients.stream().mapToInt(c -> c.failed).sum(), network.sent, network.dropped, fingerprint);
+  }
+
+  private void runUntil(long time) {
+    events.runUntil(time, () -> { });
+  }
+
+  /** Every fault ends: links heal, the network behaves, crashed nodes come back. Then liveness is measured. */
+  private void heal() {
+    network.heal();
+    network.normalConditions();
+    for (SimNode n : nodes.values()) if (!n.isUp()) restart(n);
+    healedAt = events.now();
+    probe();
+  }
+
+  /** Proposes a read to whoever leads, until one commits: the time that takes is the recovery time. */
+  private void probe() {
+    if (recoveredAt >= 0) return;
+    // One probe at a time; a probe stuck with a deposed leader is given up after an election timeout.
+    boolean waiting = probeSentAt >= 0 && events.now() - probeSentAt < config.electionTicks() * config.tickMs();
+    if (!waiting) {
+      for (SimNode n : nodes.values()) {
+        if (n.isUp() && n.core().role() == Role.LEADER
+            && n.propose(new KvCommand(PROBE_OP, "probe", new KvInput.Get())) instanceof ProposeResult.Accepted) {
+          probeSentAt = events.now();
+          break;
+        }
+      }
+    }
+    events.after(config.tickMs(), this::probe);
+  }
+
+  void restart(SimNode n) {
+    invariants.started(n.id, n.disk().log());
+    n.start(config.tickMs());
+  }
+
+  // ---------------------------------------------------------------- observer
+
+  @Override
+  public void readyTaken(SimNode node, Ready ready) {
+    invariants.readyTaken(node, ready);
+  }
+
+  @Override
+  public void applied(SimNode node, Entry entry) {
+    invariants.applied(node, entry);
+  }
+
+  @Override
+  public void proposalCommitted(long opId, KvOutput output) {
+    if (opId == PROBE_OP) {
+      if (recoveredAt < 0 && healedAt >= 0) recoveredAt = events.now();
+      return;
+    }
+    clients.forEach(c -> c.committed(opId, output));
+  }
+
+  @Override
+  public void proposalLost(long opId) {
+    if (opId == PROBE_OP) {
+      probeSentAt = -1;
+      return;
+    }
+    clients.forEach(c -> c.lost(opId));
+  }
+
+  // ---------------------------------------------------------------- wiring for the nemesis and clients
+
+  EventQueue events() {
+    return events;
+  }
+
+  SimNetwork network() {
+    return network;
+  }
+
+  List<Long> nodeIds() {
+    return ids;
+  }
+
+  List<SimNode> nodes() {
+    return List.copyOf(nodes.values());
+  }
+
+  SimNode node(long id) {
+    return nodes.get(id);
+  }
+
+  boolean clientsStopped() {
+    return clientsStopped;
+  }
+}
