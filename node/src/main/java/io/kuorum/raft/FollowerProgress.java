@@ -15,6 +15,7 @@ final class FollowerProgress {
   private boolean probeSent;
   private boolean recentActive = true;
   private long matchAtLastCheck;
+  private long leaderLastIndexAtLastCheck;
   private final Inflights inflights;
 
   FollowerProgress(long next, int maxInflightMessages, long maxInflightBytes) {
@@ -98,7 +99,7 @@ final class FollowerProgress {
     inflights.reset();
   }
 
-  /** The follower answered; a paused probe may go again. */
+  /** The follower answered: it counts as active for check-quorum. */
   void heardFrom() {
     recentActive = true;
   }
@@ -118,13 +119,15 @@ final class FollowerProgress {
   }
 
   /**
-   * Once per election timeout: a follower in REPLICATE whose match did not move although entries are
-   * outstanding may have lost the tail of the stream with nothing behind it to trigger a rejection;
-   * probing again recovers it.
+   * Once per election timeout: a follower in REPLICATE whose match did not move for a whole period
+   * although entries were already outstanding at its start may have lost the tail of the stream,
+   * with nothing behind it to trigger a rejection; probing again recovers it. Entries sent since the
+   * last check do not count: they may simply still be on their way.
    */
   boolean isStalled(long leaderLastIndex) {
-    boolean stalled = state == State.REPLICATE && match < leaderLastIndex && match == matchAtLastCheck;
+    boolean stalled = state == State.REPLICATE && match == matchAtLastCheck && match < leaderLastIndexAtLastCheck;
     matchAtLastCheck = match;
+    leaderLastIndexAtLastCheck = leaderLastIndex;
     return stalled;
   }
 

@@ -120,6 +120,10 @@ final class RaftLog {
    * removed, so a delayed or duplicated message cannot shorten the log.
    */
   void appendFromLeader(long prevIndex, List<Entry> incoming) {
+    if (prevIndex > lastIndex() || (!incoming.isEmpty() && incoming.get(0).index() != prevIndex + 1)) {
+      throw new IllegalArgumentException("entries " + incoming + " do not follow index " + prevIndex + " of a log ending at "
+          + lastIndex());
+    }
     for (Entry e : incoming) {
       if (e.index() <= lastIndex()) {
         if (term(e.index()) == e.term()) continue;
