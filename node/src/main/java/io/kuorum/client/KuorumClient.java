@@ -1,0 +1,219 @@
+package io.kuorum.client;
+
+import io.grpc.CallOptions;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.kuorum.admin.proto.AdminServiceGrpc;
+import io.kuorum.admin.proto.StatusRequest;
+import io.kuorum.admin.proto.StatusResponse;
+import io.kuorum.kv.proto.CompareAndSetRequest;
+import io.kuorum.kv.proto.CompareAndSetResponse;
+import io.kuorum.kv.proto.DeleteRequest;
+import io.kuorum.kv.proto.GetRequest;
+import io.kuorum.kv.proto.GetResponse;
+import io.kuorum.kv.proto.KvServiceGrpc;
+import io.kuorum.kv.proto.PutRequest;
+import io.kuorum.kv.proto.RangeRequest;
+import io.kuorum.kv.proto.RangeResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client of a Kuorum cluster. Give it any endpoints of the cluster: it finds the leader and
+ * follows it when leadership moves. Thread-safe; one instance is meant to be shared.
+ *
+ * <p>Failures: reads are retried until the deadline. Writes are retried only when the server
+ * cannot have applied them; otherwise they end in {@link OutcomeUnknownException}. When no leader
+ * answers within the deadline an operation ends in {@link KuorumUnavailableException}; a request
+ * the server refuses (bad input, overload) ends in {@link KuorumException} with its message.
+ */
+public final class KuorumClient implements AutoCloseable {
+  private final ClientOptions options;
+  private final ChannelPool channels;
+  private final LeaderRouter router;
+  private final RetryingCaller caller;
+
+  private KuorumClient(List<String> endpoints, ClientOptions options, ChannelFactory factory) {
+    this.options = options;
+    this.channels = new ChannelPool(factory);
+    this.router = new LeaderRouter(Endpoints.validate(endpoints));
+    this.caller = new RetryingCaller(channels, router, options);
+    // Build the channels now (they connect lazily): the first build loads Netty, which takes
+    // about half a second that should not come out of the first operation's deadline.
+    router.endpoints().forEach(channels::channel);
+  }
+
+  /**
+   * A client for the cluster behind {@code endpoints} ({@code host:port} client addresses).
+   * Channels are built here but connect on first use, so this does not fail when the cluster is
+   * down.
+   */
+  public static KuorumClient connect(List<String> endpoints, ClientOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new KuorumClient(endpoints, options, new NettyChannelFactory(options.connectTimeout()));
+  }
+
+  /** {@link #connect(List, ClientOptions)} with {@link ClientOptions#defaults()}. */
+  public static KuorumClient connect(List<String> endpoints) {
+    return connect(endpoints, ClientOptions.defaults());
+  }
+
+  /** For tests: channels from {@code factory} (in-process ones, say). */
+  static KuorumClient connect(
+      List<String> endpoints, ClientOptions options, ChannelFactory factory) {
+    return new KuorumClient(endpoints, options, factory);
+  }
+
+  /** Endpoints this client was given. */
+  public List<String> endpoints() {
+    return router.endpoints();
+  }
+
+  public ClientOptions options() {
+    return options;
+  }
+
+  /** Sets {@code key} to {@code value}; returns the revision at which it was applied. */
+  public long put(byte[] key, byte[] value) {
+    var request =
+        PutRequest.newBuilder().setKey(Protos.bytes(key)).setValue(Protos.bytes(value)).build();
+    return caller.call(KvServiceGrpc.getPutMethod(), request, OpKind.WRITE).getRevision();
+  }
+
+  public long put(String key, String value) {
+    return put(utf8(key), utf8(value));
+  }
+
+  /** The key's value and revision, or empty when the key is absent. */
+  public Optional<KeyValue> get(byte[] key) {
+    var request = GetRequest.newBuilder().setKey(Protos.bytes(key)).build();
+    GetResponse response = caller.call(KvServiceGrpc.getGetMethod(), request, OpKind.READ);
+    return response.getFound() ? Optional.of(Protos.keyValue(response.getKv())) : Optional.empty();
+  }
+
+  public Optional<KeyValue> get(String key) {
+    return get(utf8(key));
+  }
+
+  /** Deletes the key; returns whether it was present. */
+  public boolean delete(byte[] key) {
+    var request = DeleteRequest.newBuilder().setKey(Protos.bytes(key)).build();
+    return caller.call(KvServiceGrpc.getDeleteMethod(), request, OpKind.WRITE).getDeleted();
+  }
+
+  public boolean delete(String key) {
+    return delete(utf8(key));
+  }
+
+  /**
+   * Sets {@code key} to {@code newValue} if it currently holds {@code expected}, or, when {@code
+   * expected} is empty, if it is currently absent.
+   */
+  public CasResult compareAndSet(byte[] key, Optional<byte[]> expected, byte[] newValue) {
+    var request =
+        CompareAndSetRequest.newBuilder()
+            .setKey(Protos.bytes(key))
+            .setExpectPresent(expected.isPresent())
+            .setExpectedValue(Protos.bytes(expected.orElse(new byte[0])))
+            .setNewValue(Protos.bytes(newValue))
+            .build();
+    CompareAndSetResponse response =
+        caller.call(KvServiceGrpc.getCompareAndSetMethod(), request, OpKind.WRITE);
+    Optional<byte[]> previous =
+        response.getWasPresent()
+            ? Optional.of(response.getPreviousValue().toByteArray())
+            : Optional.empty();
+    return new CasResult(response.getSucceeded(), previous, response.getRevision());
+  }
+
+  public CasResult compareAndSet(String key, Optional<String> expected, String newValue) {
+    return compareAndSet(utf8(key), expected.map(KuorumClient::utf8), utf8(newValue));
+  }
+
+  /**
+   * Keys starting with {@code prefix} (all keys when empty), in byte order, at most {@code limit}
+   * of them ({@code 0}: as many as the server allows).
+   */
+  public RangeResult range(byte[] prefix, int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be 0 (server maximum) or more, was " + limit);
+    }
+    var request = RangeRequest.newBuilder().setPrefix(Protos.bytes(prefix)).setLimit(limit).build();
+    RangeResponse response = caller.call(KvServiceGrpc.getRangeMethod(), request, OpKind.READ);
+    return new RangeResult(
+        response.getKvsList().stream().map(Protos::keyValue).toList(),
+        response.getMore(),
+        response.getRevision());
+  }
+
+  public RangeResult range(String prefix, int limit) {
+    return range(utf8(prefix), limit);
+  }
+
+  /**
+   * What the node at {@code endpoint} reports about itself. Never throws for an unreachable node:
+   * the status then carries the error. One attempt, bounded by the deadline.
+   */
+  public NodeStatus status(String endpoint) {
+    try {
+      return awaitStatus(endpoint, requestStatus(endpoint));
+    } catch (IllegalArgumentException e) {
+      return NodeStatus.unreachable(endpoint, e.getMessage());
+    }
+  }
+
+  /** {@link #status(String)} of every endpoint, asked in parallel, in endpoint order. */
+  public List<NodeStatus> statusAll() {
+    List<String> endpoints = router.endpoints();
+    List<Future<StatusResponse>> pending = new ArrayList<>();
+    for (String endpoint : endpoints) {
+      pending.add(requestStatus(endpoint));
+    }
+    List<NodeStatus> statuses = new ArrayList<>();
+    for (int i = 0; i < endpoints.size(); i++) {
+      statuses.add(awaitStatus(endpoints.get(i), pending.get(i)));
+    }
+    return List.copyOf(statuses);
+  }
+
+  private Future<StatusResponse> requestStatus(String endpoint) {
+    CallOptions callOptions =
+        CallOptions.DEFAULT.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
+    return ClientCalls.futureUnaryCall(
+        channels.channel(Endpoints.validate(endpoint)).newCall(
+            AdminServiceGrpc.getStatusMethod(), callOptions),
+        StatusRequest.getDefaultInstance());
+  }
+
+  private static NodeStatus awaitStatus(String endpoint, Future<StatusResponse> pending) {
+    try {
+      return Protos.nodeStatus(endpoint, pending.get());
+    } catch (ExecutionException e) {
+      String error =
+          e.getCause() instanceof StatusRuntimeException sre
+              ? Failure.describe(sre.getStatus())
+              : String.valueOf(e.getCause());
+      return NodeStatus.unreachable(endpoint, error);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pending.cancel(true);
+      return NodeStatus.unreachable(endpoint, "interrupted");
+    }
+  }
+
+  /** Closes every channel; calls still in flight get a moment to finish, then are cancelled. */
+  @Override
+  public void close() {
+    channels.close();
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,106 @@
+package io.kuorum.client;
+
+import io.grpc.CallOptions;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one unary call against the cluster: finds the leader (following redirects, moving on from
+ * nodes that do not answer), retries what the error contract allows, and gives up at the
+ * operation's deadline.
+ */
+final class RetryingCaller {
+  /**
+   * No attempt starts with less time than this left (at most a tenth of the deadline): a write
+   * sent in the last instant would time out after sending and turn "nothing applied" into
+   * "outcome unknown".
+   */
+  private static final Duration MIN_ATTEMPT = Duration.ofMillis(50);
+
+  private final ChannelPool channels;
+  private final LeaderRouter router;
+  private final ClientOptions options;
+
+  RetryingCaller(ChannelPool channels, LeaderRouter router, ClientOptions options) {
+    this.channels = channels;
+    this.router = router;
+    this.options = options;
+  }
+
+  <Req, Resp> Resp call(MethodDescriptor<Req, Resp> method, Req request, OpKind kind) {
+    Deadline deadline = Deadline.after(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
+    long reserveNanos = Math.min(MIN_ATTEMPT.toNanos(), options.deadline().toNanos() / 10);
+    var schedule =
+        new RetrySchedule(router, new Backoff(options.initialBackoff(), options.maxBackoff()));
+    String address = router.preferred();
+    Optional<StatusRuntimeException> last = Optional.empty();
+    String lastAddress = address;
+    while (deadline.timeRemaining(TimeUnit.NANOSECONDS) > reserveNanos) {
+      var tracker = new SendTracker();
+      CallOptions callOptions =
+          CallOptions.DEFAULT
+              .withDeadline(attemptDeadline(kind, deadline))
+              .withStreamTracerFactory(tracker);
+      try {
+        Resp response =
+            ClientCalls.blockingUnaryCall(channels.channel(address), method, callOptions, request);
+        router.leaderAt(address);
+        return response;
+      } catch (StatusRuntimeException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw ClientErrors.interrupted(kind, tracker.maybeSent(), e);
+        }
+        Metadata trailers = e.getTrailers() != null ? e.getTrailers() : new Metadata();
+        Failure failure = Failure.classify(e.getStatus(), trailers, tracker.maybeSent(), kind);
+        switch (failure.verdict()) {
+          case REJECTED -> throw ClientErrors.rejected(failure.status(), address, e);
+          case OUTCOME_UNKNOWN -> throw ClientErrors.outcomeUnknown(failure.status(), address, e);
+          default -> {}
+        }
+        // A call cut short by the operation's own deadline says less than the answer before it.
+        if (last.isEmpty() || !cutShortBy(deadline, e)) {
+          last = Optional.of(e);
+          lastAddress = address;
+        }
+        RetrySchedule.Step step = schedule.next(failure, address);
+        address = step.address();
+        pause(step.pause(), deadline);
+      }
+    }
+    throw ClientErrors.unavailable(router.endpoints(), options.deadline(), last, lastAddress);
+  }
+
+  private static boolean cutShortBy(Deadline deadline, StatusRuntimeException e) {
+    return e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED && deadline.isExpired();
+  }
+
+  /** A write gets the rest of the deadline; a read at most one attempt's worth of it. */
+  private Deadline attemptDeadline(OpKind kind, Deadline operation) {
+    if (kind == OpKind.WRITE) {
+      return operation;
+    }
+    return Deadline.after(options.readAttemptTimeout().toNanos(), TimeUnit.NANOSECONDS)
+        .minimum(operation);
+  }
+
+  private static void pause(Duration pause, Deadline deadline) {
+    long millis = Math.min(pause.toMillis(), deadline.timeRemaining(TimeUnit.MILLISECONDS));
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      // Interrupted between attempts: the last attempt was not applied, or it would not be retried.
+      throw new KuorumException(Status.Code.CANCELLED, "interrupted while retrying", e);
+    }
+  }
+}

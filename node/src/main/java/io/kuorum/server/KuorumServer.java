@@ -1,0 +1,139 @@
+package io.kuorum.server;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.kuorum.kv.KvStateMachine;
+import io.kuorum.kv.RequestValidator;
+import io.kuorum.storage.LogStore;
+import io.kuorum.storage.MapDbLogStore;
+import io.kuorum.storage.StoreIdentity;
+import io.kuorum.transport.GrpcPeerTransport;
+import io.kuorum.transport.PeerServer;
+import io.kuorum.transport.RaftPeerService;
+import io.kuorum.transport.TransportLimits;
+import io.kuorum.transport.TransportTimings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Kuorum node process: storage, the Raft runtime, the peer transport and the two gRPC ports.
+ * {@link #close()} is the graceful shutdown: stop accepting, let requests in flight finish, make
+ * everything durable, close.
+ */
+public final class KuorumServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(KuorumServer.class);
+
+  private final NodeConfig config;
+  private final LogStore store;
+  private final GrpcPeerTransport transport;
+  private final Replica replica;
+  private final Server peerServer;
+  private final Server clientServer;
+  private final CompletableFuture<Throwable> fatal = new CompletableFuture<>();
+
+  private KuorumServer(NodeConfig config) {
+    this.config = config;
+    this.store = MapDbLogStore.open(config.dataDir(), new StoreIdentity(config.clusterId(), config.id()));
+    GrpcPeerTransport t = null;
+    Replica r = null;
+    Server peers = null;
+    try {
+      Map<Long, String> peerAddresses = new TreeMap<>();
+      config.members().stream().filter(m -> m.id() != config.id()).forEach(m -> peerAddresses.put(m.id(), m.peerAddress()));
+      t = new GrpcPeerTransport(config.id(), config.clusterId(), peerAddresses, TransportLimits.DEFAULT);
+      r = config.self().isPresent()
+          ? new RaftNode(config, store, t, new KvStateMachine(config.limits()), new SecureRandom(), fatal::complete)
+          : new PendingMember(config.id(), "node " + config.id() + " is not part of a cluster yet: it is not among the"
+              + " members " + config.members() + "; start it with --members that include it");
+      Replica target = r;
+      peers = bind(PeerServer.configure(NettyServerBuilder.forAddress(address(config.peerListen())),
+          new RaftPeerService(config.id(), config.clusterId(), target::deliver), TransportLimits.DEFAULT,
+          TransportTimings.DEFAULT), "peer", config.peerListen(), "--listen-peer");
+      this.clientServer = bind(NettyServerBuilder.forAddress(address(config.clientListen()))
+          .addService(MalformedRequests.guard(new KvServiceImpl(target, new RequestValidator(config.limits())).bindService()))
+          .addService(MalformedRequests.guard(new AdminServiceImpl(config, target).bindService()))
+          .maxInboundMessageSize(config.limits().maxRequestBytes()), "client", config.clientListen(), "--listen-client");
+    } catch (RuntimeException e) {
+      if (peers != null) peers.shutdownNow();
+      if (r != null) r.close();
+      if (t != null) t.close();
+      store.close();
+      throw e;
+    }
+    this.transport = t;
+    this.replica = r;
+    this.peerServer = peers;
+    log.info("node {} of cluster {} serving clients on {} and peers on {}, data in {}", config.id(), config.clusterId(),
+        clientPort(), peerPort(), config.dataDir());
+  }
+
+  public static KuorumServer start(NodeConfig config) {
+    return new KuorumServer(config);
+  }
+
+  private static InetSocketAddress address(HostPort hp) {
+    return new InetSocketAddress(hp.host(), hp.port());
+  }
+
+  private static Server bind(NettyServerBuilder builder, String what, HostPort at, String flag) {
+    try {
+      return builder.build().start();
+    } catch (IOException e) {
+      throw new StartupException("cannot listen for " + what + " connections on " + at + " (" + rootMessage(e)
+          + "): is another process using that port? choose another with " + flag, e);
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null) t = t.getCause();
+    return t.getMessage();
+  }
+
+  public int clientPort() {
+    return clientServer.getPort();
+  }
+
+  public int peerPort() {
+    return peerServer.getPort();
+  }
+
+  public NodeStatus status() {
+    return replica.status();
+  }
+
+  /** Completes when the node hits an error it cannot continue from (storage failure, corrupt log). */
+  public CompletableFuture<Throwable> fatalError() {
+    return fatal;
+  }
+
+  @Override
+  public void close() {
+    log.info("node {} shutting down: no new requests, waiting for {} in flight", config.id(), replica.pendingRequests());
+    clientServer.shutdown();
+    replica.stopAccepting();
+    long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (replica.pendingRequests() > 0 && System.nanoTime() < waitUntil) {
+      // Requests in flight finish through the Raft thread; poll their count briefly.
+      try {
+        clientServer.awaitTermination(20, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    replica.close();
+    peerServer.shutdownNow();
+    transport.close();
+    store.close();
+    clientServer.shutdownNow();
+    log.info("node {} shut down", config.id());
+  }
+}

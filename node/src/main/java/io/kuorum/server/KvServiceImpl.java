@@ -1,0 +1,86 @@
+package io.kuorum.server;
+
+import com.google.protobuf.Message;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.stub.StreamObserver;
+import io.kuorum.kv.InvalidRequestException;
+import io.kuorum.kv.RequestValidator;
+import io.kuorum.kv.proto.Command;
+import io.kuorum.kv.proto.CompareAndSetRequest;
+import io.kuorum.kv.proto.CompareAndSetResponse;
+import io.kuorum.kv.proto.DeleteRequest;
+import io.kuorum.kv.proto.DeleteResponse;
+import io.kuorum.kv.proto.GetRequest;
+import io.kuorum.kv.proto.GetResponse;
+import io.kuorum.kv.proto.KvServiceGrpc;
+import io.kuorum.kv.proto.PutRequest;
+import io.kuorum.kv.proto.PutResponse;
+import io.kuorum.kv.proto.RangeRequest;
+import io.kuorum.kv.proto.RangeResponse;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client-facing key-value service. Every request is validated, then goes through the Raft log
+ * (reads included, so they are linearizable); the answer comes from the state machine once the
+ * command is applied. A node that does not lead answers FAILED_PRECONDITION naming the leader.
+ */
+final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
+
+  /** Used when the client set no deadline: a request never waits forever. */
+  private static final long DEFAULT_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private final Replica replica;
+  private final RequestValidator validator;
+
+  KvServiceImpl(Replica replica, RequestValidator validator) {
+    this.replica = replica;
+    this.validator = validator;
+  }
+
+  @Override
+  public void put(PutRequest request, StreamObserver<PutResponse> out) {
+    run(() -> validator.check(request), Command.newBuilder().setPut(request).build(), PutResponse.class, out);
+  }
+
+  @Override
+  public void get(GetRequest request, StreamObserver<GetResponse> out) {
+    run(() -> validator.check(request), Command.newBuilder().setGet(request).build(), GetResponse.class, out);
+  }
+
+  @Override
+  public void delete(DeleteRequest request, StreamObserver<DeleteResponse> out) {
+    run(() -> validator.check(request), Command.newBuilder().setDelete(request).build(), DeleteResponse.class, out);
+  }
+
+  @Override
+  public void compareAndSet(CompareAndSetRequest request, StreamObserver<CompareAndSetResponse> out) {
+    run(() -> validator.check(request), Command.newBuilder().setCompareAndSet(request).build(),
+        CompareAndSetResponse.class, out);
+  }
+
+  @Override
+  public void range(RangeRequest request, StreamObserver<RangeResponse> out) {
+    run(() -> validator.check(request), Command.newBuilder().setRange(request).build(), RangeResponse.class, out);
+  }
+
+  private <T extends Message> void run(Runnable validation, Command command, Class<T> type, StreamObserver<T> out) {
+    try {
+      validation.run();
+    } catch (InvalidRequestException e) {
+      out.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    Deadline deadline = Context.current().getDeadline();
+    long deadlineNanos = System.nanoTime()
+        + (deadline == null ? DEFAULT_DEADLINE_NANOS : Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+    replica.submit(command, deadlineNanos).whenComplete((answer, failure) -> {
+      if (failure != null) {
+        out.onError(GrpcErrors.toStatus(failure));
+      } else {
+        out.onNext(type.cast(answer));
+        out.onCompleted();
+      }
+    });
+  }
+}

@@ -1,0 +1,300 @@
+package io.kuorum.server;
+
+import com.google.protobuf.Message;
+import io.kuorum.kv.KvStateMachine;
+import io.kuorum.kv.proto.Command;
+import io.kuorum.raft.Entry;
+import io.kuorum.raft.ProposeResult;
+import io.kuorum.raft.RaftConfig;
+import io.kuorum.raft.RaftCore;
+import io.kuorum.raft.Ready;
+import io.kuorum.raft.Role;
+import io.kuorum.raft.RoleChange;
+import io.kuorum.server.ProposalException.Kind;
+import io.kuorum.storage.LogStore;
+import io.kuorum.transport.PeerTransport;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime of one Raft member. One thread owns the {@link RaftCore}: every input (ticks, peer
+ * messages, client proposals, storage completions) reaches it as a task in the inbox, so the core
+ * needs no locks. Around it, a {@link StorageWriter} makes Ready batches durable with group commit
+ * and the transport sends messages; neither ever blocks the Raft thread.
+ */
+public final class RaftNode implements Replica {
+
+  private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
+
+  private record Waiter(long term, CompletableFuture<Message> answer, long deadlineNanos) {}
+
+  private final NodeConfig config;
+  private final PeerTransport transport;
+  private final KvStateMachine stateMachine;
+  private final RaftCore core;
+  private final StorageWriter writer;
+  private final Consumer<Throwable> onFatal;
+  private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+  private final ScheduledExecutorService ticker;
+  private final AtomicBoolean tickQueued = new AtomicBoolean();
+  private final Thread thread;
+  // Owned by the Raft thread:
+  private final Map<Long, Waiter> waiters = new HashMap<>();
+  private final ArrayDeque<Ready> writing = new ArrayDeque<>();
+  // Read by other threads:
+  private volatile NodeStatus status;
+  private volatile boolean accepting = true;
+  private volatile boolean running = true;
+  private volatile int pending;
+
+  public RaftNode(NodeConfig config, LogStore store, PeerTransport transport, KvStateMachine stateMachine,
+      Random random, Consumer<Throwable> onFatal) {
+    this.config = config;
+    this.transport = transport;
+    this.stateMachine = stateMachine;
+    this.onFatal = onFatal;
+    RaftConfig raft = RaftConfig.defaults(config.id(), config.members().stream().map(Member::id).collect(
+            java.util.stream.Collectors.toCollection(java.util.TreeSet::new)))
+        .withElection(config.electionTicks(), config.heartbeatTicks(), true, true);
+    this.core = RaftCore.start(raft, store.hardState(), loadLog(store), random);
+    this.writer = new StorageWriter(config.id(), store, n -> post(() -> persisted(n)), this::fail);
+    this.status = snapshot();
+    this.thread = new Thread(this::loop, "kuorum-raft-" + config.id());
+    this.thread.start();
+    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "kuorum-ticker-" + config.id());
+      t.setDaemon(true);
+      return t;
+    });
+    ticker.scheduleAtFixedRate(this::queueTick, config.tickMs(), config.tickMs(), TimeUnit.MILLISECONDS);
+    log.info("node {} started: term {}, log {} entries, commit {}, members {}", config.id(), core.term(),
+        core.lastIndex(), core.commitIndex(), config.members());
+  }
+
+  private static java.util.List<Entry> loadLog(LogStore store) {
+    if (store.firstIndex() != 1 && store.lastIndex() >= store.firstIndex()) {
+      throw new IllegalStateException("log starts at " + store.firstIndex() + " but snapshots are not supported yet");
+    }
+    return store.lastIndex() < store.firstIndex() ? java.util.List.of() : store.entries(store.firstIndex(), store.lastIndex());
+  }
+
+  // ---------------------------------------------------------------- inputs from other threads
+
+  @Override
+  public CompletableFuture<Message> submit(Command command, long deadlineNanos) {
+    CompletableFuture<Message> answer = new CompletableFuture<>();
+    if (!accepting) {
+      answer.completeExceptionally(new ProposalException(Kind.SHUTTING_DOWN, "node " + config.id() + " is shutting down"));
+      return answer;
+    }
+    post(() -> propose(command, deadlineNanos, answer));
+    return answer;
+  }
+
+  @Override
+  public void deliver(io.kuorum.raft.Message message) {
+    post(() -> {
+      try {
+        core.step(message);
+      } catch (IllegalArgumentException e) {
+        log.warn("dropped a malformed message from {}: {}", message.from(), e.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public NodeStatus status() {
+    return status;
+  }
+
+  @Override
+  public void stopAccepting() {
+    accepting = false;
+  }
+
+  @Override
+  public int pendingRequests() {
+    return pending;
+  }
+
+  private void queueTick() {
+    if (tickQueued.compareAndSet(false, true)) {
+      post(() -> {
+        tickQueued.set(false);
+        core.tick();
+        expireWaiters();
+      });
+    }
+  }
+
+  private void post(Runnable task) {
+    if (running) inbox.add(task);
+  }
+
+  // ---------------------------------------------------------------- the Raft thread
+
+  private void loop() {
+    try {
+      while (running) {
+        Runnable task = inbox.poll(100, TimeUnit.MILLISECONDS);
+        if (task == null) continue;
+        task.run();
+        for (int i = 0; i < 4096 && (task = inbox.poll()) != null; i++) task.run();
+        processReady();
+        status = snapshot();
+        pending = waiters.size();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      fail(e);
+    }
+  }
+
+  private void propose(Command command, long deadlineNanos, CompletableFuture<Message> answer) {
+    if (waiters.size() >= config.maxPendingProposals()) {
+      answer.completeExceptionally(new ProposalException(Kind.OVERLOADED, "node " + config.id() + " has "
+          + waiters.size() + " requests waiting for commit; retry later"));
+      return;
+    }
+    ProposeResult result = core.propose(command.toByteArray());
+    if (result instanceof ProposeResult.Accepted a) {
+      waiters.put(a.index(), new Waiter(a.term(), answer, deadlineNanos));
+    } else if (result instanceof ProposeResult.NotLeader nl) {
+      answer.completeExceptionally(notLeader(nl.leaderHint()));
+    }
+  }
+
+  private ProposalException notLeader(OptionalLong leader) {
+    if (leader.isEmpty()) {
+      return new ProposalException(Kind.NO_LEADER, "node " + config.id() + " knows no leader yet (election in progress); retry");
+    }
+    Optional<String> address = config.member(leader.getAsLong()).map(Member::clientAddress);
+    return new ProposalException(Kind.NOT_LEADER, "node " + config.id() + " is not the leader; the leader is node "
+        + leader.getAsLong() + address.map(a -> " at " + a).orElse(""), leader, address);
+  }
+
+  /** Carries out every Ready: replication leaves now, the rest after the storage thread made it durable. */
+  private void processReady() {
+    for (Optional<Ready> next = core.ready(); next.isPresent(); next = core.ready()) {
+      Ready r = next.get();
+      r.roleChanges().forEach(this::logRoleChange);
+      r.sendNow().forEach(transport::send);
+      if (r.mustPersist() || !writing.isEmpty()) {
+        writing.addLast(r); // keeps order: a later batch never overtakes one still being written
+        writer.submit(r);
+      } else {
+        finish(r);
+      }
+    }
+  }
+
+  private void persisted(int batches) {
+    for (int i = 0; i < batches; i++) finish(writing.pollFirst());
+  }
+
+  private void finish(Ready r) {
+    r.sendAfterPersist().forEach(transport::send);
+    for (Entry e : r.committed()) apply(e);
+    core.advance(r);
+  }
+
+  private void apply(Entry e) {
+    Message answer = null;
+    if (e.type() == Entry.Type.COMMAND) answer = stateMachine.apply(e.index(), e.data());
+    else stateMachine.skip(e.index());
+    Waiter w = waiters.remove(e.index());
+    if (w == null) return;
+    if (answer != null && w.term() == e.term()) {
+      w.answer().complete(answer);
+    } else {
+      w.answer().completeExceptionally(new ProposalException(Kind.LOST,
+          "the request was overwritten in a leader change before it committed; it was not applied; retry"));
+    }
+  }
+
+  private void expireWaiters() {
+    long now = System.nanoTime();
+    for (Iterator<Waiter> it = waiters.values().iterator(); it.hasNext(); ) {
+      Waiter w = it.next();
+      if (now - w.deadlineNanos() > 0) {
+        it.remove();
+        w.answer().completeExceptionally(new ProposalException(Kind.OUTCOME_UNKNOWN,
+            "the deadline passed before the request committed; it may still be applied"));
+      }
+    }
+  }
+
+  private void logRoleChange(RoleChange rc) {
+    switch (rc.role()) {
+      case LEADER -> log.info("node {} became leader of term {} ({})", config.id(), rc.term(), rc.reason());
+      case FOLLOWER -> log.info("node {} follows {} in term {} ({})", config.id(),
+          rc.leader() == 0 ? "no leader yet" : "node " + rc.leader(), rc.term(), rc.reason());
+      case PRE_CANDIDATE -> log.info("node {} starts a pre-vote for term {} ({})", config.id(), rc.term(), rc.reason());
+      case CANDIDATE -> log.info("node {} campaigns in term {} ({})", config.id(), rc.term(), rc.reason());
+    }
+  }
+
+  private NodeStatus snapshot() {
+    return new NodeStatus(config.id(), true, core.role(), core.term(), core.leader(), core.commitIndex(),
+        core.appliedIndex(), core.lastIndex());
+  }
+
+  private void fail(Throwable cause) {
+    if (!running) return;
+    running = false;
+    log.error("node {} stops: {}", config.id(), cause.toString(), cause);
+    onFatal.accept(cause);
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  /** Stops ticking and the Raft thread, lets the storage thread finish its writes, answers whoever still waits. */
+  @Override
+  public void close() {
+    accepting = false;
+    ticker.shutdownNow();
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    post(() -> {
+      processReady();
+      running = false;
+      drained.complete(null);
+    });
+    try {
+      drained.get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      running = false;
+    }
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    writer.close();
+    for (Waiter w : waiters.values()) {
+      w.answer().completeExceptionally(new ProposalException(Kind.OUTCOME_UNKNOWN,
+          "node " + config.id() + " stopped while the request was in its log; it may still be applied"));
+    }
+    waiters.clear();
+    log.info("node {} stopped at term {}, commit {}", config.id(), core.term(), core.commitIndex());
+  }
+
+  /** For tests: whether this node currently leads. */
+  boolean isLeader() {
+    return status.role() == Role.LEADER;
+  }
+}

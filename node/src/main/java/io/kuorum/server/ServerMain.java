@@ -1,0 +1,83 @@
+package io.kuorum.server;
+
+import io.kuorum.kv.KvLimits;
+import io.kuorum.storage.StorageException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kuorum server}: runs one node until SIGTERM (graceful) or a fatal error. Every flag has a KUORUM_* variable. */
+@Command(name = "kuorum server", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Runs one Kuorum node. Every option can also be set by the environment variable shown.")
+public final class ServerMain implements Callable<Integer> {
+
+  @Option(names = "--id", defaultValue = "${env:KUORUM_ID:-0}",
+      description = "This node's member id, a positive number never reused (KUORUM_ID).")
+  long id;
+
+  @Option(names = "--cluster-id", defaultValue = "${env:KUORUM_CLUSTER_ID:-kuorum}",
+      description = "Name of the cluster; stored with the data (KUORUM_CLUSTER_ID, default ${DEFAULT-VALUE}).")
+  String clusterId;
+
+  @Option(names = "--members", defaultValue = "${env:KUORUM_MEMBERS:-}",
+      description = "Initial voters: ID=HOST:PEER_PORT[/CLIENT_PORT],... e.g. 1=10.0.0.1:7380,2=10.0.0.2:7380 (KUORUM_MEMBERS).")
+  String members;
+
+  @Option(names = "--data", defaultValue = "${env:KUORUM_DATA:-data}",
+      description = "Data directory of this member (KUORUM_DATA, default ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = "--listen-client", defaultValue = "${env:KUORUM_LISTEN_CLIENT:-0.0.0.0:7379}",
+      description = "Client gRPC address (KUORUM_LISTEN_CLIENT, default ${DEFAULT-VALUE}).")
+  String listenClient;
+
+  @Option(names = "--listen-peer", defaultValue = "${env:KUORUM_LISTEN_PEER:-0.0.0.0:7380}",
+      description = "Peer gRPC address (KUORUM_LISTEN_PEER, default ${DEFAULT-VALUE}).")
+  String listenPeer;
+
+  @Option(names = "--tick-ms", defaultValue = "${env:KUORUM_TICK_MS:-50}",
+      description = "Length of a Raft tick in ms (KUORUM_TICK_MS, default ${DEFAULT-VALUE}).")
+  int tickMs;
+
+  @Option(names = "--election-ticks", defaultValue = "${env:KUORUM_ELECTION_TICKS:-10}",
+      description = "Election timeout in ticks, randomized up to twice that (KUORUM_ELECTION_TICKS, default ${DEFAULT-VALUE}).")
+  int electionTicks;
+
+  @Option(names = "--heartbeat-ticks", defaultValue = "${env:KUORUM_HEARTBEAT_TICKS:-2}",
+      description = "Leader heartbeat interval in ticks (KUORUM_HEARTBEAT_TICKS, default ${DEFAULT-VALUE}).")
+  int heartbeatTicks;
+
+  @Option(names = "--max-pending", defaultValue = "${env:KUORUM_MAX_PENDING:-10000}",
+      description = "Requests waiting for commit before new ones are refused (KUORUM_MAX_PENDING, default ${DEFAULT-VALUE}).")
+  int maxPending;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ServerMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    NodeConfig config;
+    try {
+      if (id <= 0) throw new IllegalArgumentException("--id (or KUORUM_ID) must be set to this node's positive member id");
+      config = new NodeConfig(id, clusterId, Member.parseList(members), data, HostPort.parse(listenClient, "--listen-client"),
+          HostPort.parse(listenPeer, "--listen-peer"), tickMs, electionTicks, heartbeatTicks, maxPending, KvLimits.DEFAULT);
+    } catch (IllegalArgumentException e) {
+      System.err.println("kuorum: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    KuorumServer server;
+    try {
+      server = KuorumServer.start(config);
+    } catch (StorageException | StartupException e) {
+      System.err.println("kuorum: cannot start node " + id + ": " + e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kuorum-shutdown"));
+    Throwable fatal = server.fatalError().join();
+    System.err.println("kuorum: node " + id + " stopped on a fatal error: " + fatal);
+    return 1;
+  }
+}

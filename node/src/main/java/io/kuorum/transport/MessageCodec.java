@@ -1,0 +1,172 @@
+package io.kuorum.transport;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.kuorum.raft.Entry;
+import io.kuorum.raft.Message;
+import io.kuorum.raft.Message.AppendEntries;
+import io.kuorum.raft.Message.AppendResponse;
+import io.kuorum.raft.Message.Heartbeat;
+import io.kuorum.raft.Message.HeartbeatResponse;
+import io.kuorum.raft.Message.RequestVote;
+import io.kuorum.raft.Message.VoteResponse;
+import io.kuorum.transport.proto.RaftMessage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Converts between the core's {@link Message} records and the wire's {@link RaftMessage}.
+ *
+ * <p>Decoding validates everything the core's records and invariants rely on, so a malformed or
+ * hostile message is rejected here with an {@link IllegalArgumentException} naming the sender and
+ * the field, and never reaches the core. The cluster id and the recipient are the receiving
+ * service's business, not the codec's.
+ */
+public final class MessageCodec {
+
+  private MessageCodec() {}
+
+  public static RaftMessage encode(Message m, String clusterId) {
+    RaftMessage.Builder b = RaftMessage.newBuilder()
+        .setFrom(m.from())
+        .setTo(m.to())
+        .setTerm(m.term())
+        .setClusterId(clusterId);
+    if (m instanceof RequestVote rv) {
+      b.setRequestVote(io.kuorum.transport.proto.RequestVote.newBuilder()
+          .setLastLogIndex(rv.lastLogIndex())
+          .setLastLogTerm(rv.lastLogTerm())
+          .setPreVote(rv.preVote()));
+    } else if (m instanceof VoteResponse vr) {
+      b.setVoteResponse(io.kuorum.transport.proto.VoteResponse.newBuilder()
+          .setGranted(vr.granted())
+          .setPreVote(vr.preVote()));
+    } else if (m instanceof AppendEntries ae) {
+      var body = io.kuorum.transport.proto.AppendEntries.newBuilder()
+          .setPrevLogIndex(ae.prevLogIndex())
+          .setPrevLogTerm(ae.prevLogTerm())
+          .setLeaderCommit(ae.leaderCommit());
+      for (Entry e : ae.entries()) body.addEntries(encodeEntry(e));
+      b.setAppendEntries(body);
+    } else if (m instanceof AppendResponse ar) {
+      b.setAppendResponse(io.kuorum.transport.proto.AppendResponse.newBuilder()
+          .setSuccess(ar.success())
+          .setIndex(ar.index())
+          .setHintIndex(ar.hintIndex())
+          .setHintTerm(ar.hintTerm()));
+    } else if (m instanceof Heartbeat hb) {
+      b.setHeartbeat(io.kuorum.transport.proto.Heartbeat.newBuilder().setCommit(hb.commit()));
+    } else if (m instanceof HeartbeatResponse) {
+      b.setHeartbeatResponse(io.kuorum.transport.proto.HeartbeatResponse.getDefaultInstance());
+    } else {
+      throw new IllegalStateException("no wire form for " + m.getClass().getName());
+    }
+    return b.build();
+  }
+
+  private static io.kuorum.transport.proto.Entry encodeEntry(Entry e) {
+    return io.kuorum.transport.proto.Entry.newBuilder()
+        .setIndex(e.index())
+        .setTerm(e.term())
+        .setType(switch (e.type()) {
+          case NOOP -> io.kuorum.transport.proto.Entry.Type.NOOP;
+          case COMMAND -> io.kuorum.transport.proto.Entry.Type.COMMAND;
+        })
+        // No copy: the core never mutates entry data once it exists (see Entry).
+        .setData(UnsafeByteOperations.unsafeWrap(e.data()))
+        .build();
+  }
+
+  /** Decodes and validates an inbound message; throws {@link IllegalArgumentException} saying what is wrong. */
+  public static Message decode(RaftMessage p) {
+    long from = p.getFrom();
+    Check check = new Check(from);
+    check.positive("from", from);
+    check.positive("to", p.getTo());
+    check.notNegative("term", p.getTerm());
+    long to = p.getTo();
+    long term = p.getTerm();
+    return switch (p.getBodyCase()) {
+      case REQUEST_VOTE -> {
+        var rv = p.getRequestVote();
+        check.notNegative("request_vote.last_log_index", rv.getLastLogIndex());
+        check.notNegative("request_vote.last_log_term", rv.getLastLogTerm());
+        yield new RequestVote(from, to, term, rv.getLastLogIndex(), rv.getLastLogTerm(), rv.getPreVote());
+      }
+      case VOTE_RESPONSE -> {
+        var vr = p.getVoteResponse();
+        yield new VoteResponse(from, to, term, vr.getGranted(), vr.getPreVote());
+      }
+      case APPEND_ENTRIES -> decodeAppend(p, check);
+      case APPEND_RESPONSE -> {
+        var ar = p.getAppendResponse();
+        check.notNegative("append_response.index", ar.getIndex());
+        check.notNegative("append_response.hint_index", ar.getHintIndex());
+        check.notNegative("append_response.hint_term", ar.getHintTerm());
+        yield new AppendResponse(from, to, term, ar.getSuccess(), ar.getIndex(), ar.getHintIndex(), ar.getHintTerm());
+      }
+      case HEARTBEAT -> {
+        check.notNegative("heartbeat.commit", p.getHeartbeat().getCommit());
+        yield new Heartbeat(from, to, term, p.getHeartbeat().getCommit());
+      }
+      case HEARTBEAT_RESPONSE -> new HeartbeatResponse(from, to, term);
+      case BODY_NOT_SET -> throw check.fail("has no body (or one this version does not know)");
+    };
+  }
+
+  private static AppendEntries decodeAppend(RaftMessage p, Check check) {
+    var ae = p.getAppendEntries();
+    long prevIndex = ae.getPrevLogIndex();
+    long prevTerm = ae.getPrevLogTerm();
+    check.notNegative("append_entries.prev_log_index", prevIndex);
+    check.notNegative("append_entries.prev_log_term", prevTerm);
+    check.notNegative("append_entries.leader_commit", ae.getLeaderCommit());
+    if (prevTerm > p.getTerm()) {
+      throw check.fail("append_entries.prev_log_term " + prevTerm + " is above the message term " + p.getTerm());
+    }
+    List<Entry> entries = new ArrayList<>(ae.getEntriesCount());
+    long lastTerm = prevTerm;
+    for (int i = 0; i < ae.getEntriesCount(); i++) {
+      var e = ae.getEntries(i);
+      String name = "append_entries.entries[" + i + "]";
+      if (e.getIndex() <= 0) throw check.fail(name + ".index is " + Long.toUnsignedString(e.getIndex()) + ", must be >= 1 and < 2^63");
+      if (e.getTerm() <= 0) throw check.fail(name + ".term is " + Long.toUnsignedString(e.getTerm()) + ", must be >= 1 and < 2^63");
+      if (e.getIndex() != prevIndex + 1 + i) {
+        throw check.fail(name + ".index is " + e.getIndex() + ", expected " + (prevIndex + 1 + i)
+            + " (entries must follow prev_log_index " + prevIndex + " without gaps)");
+      }
+      if (e.getTerm() < lastTerm) throw check.fail(name + ".term " + e.getTerm() + " is below the term " + lastTerm + " before it");
+      if (e.getTerm() > p.getTerm()) throw check.fail(name + ".term " + e.getTerm() + " is above the message term " + p.getTerm());
+      lastTerm = e.getTerm();
+      Entry.Type type = switch (e.getType()) {
+        case NOOP -> Entry.Type.NOOP;
+        case COMMAND -> Entry.Type.COMMAND;
+        case TYPE_UNSPECIFIED, UNRECOGNIZED -> throw check.fail(name + ".type is " + describe(e) + ", must be NOOP or COMMAND");
+      };
+      // The one copy on the inbound path: the core owns plain arrays.
+      entries.add(new Entry(e.getIndex(), e.getTerm(), type, e.getData().toByteArray()));
+    }
+    return new AppendEntries(p.getFrom(), p.getTo(), p.getTerm(), prevIndex, prevTerm, entries, ae.getLeaderCommit());
+  }
+
+  private static String describe(io.kuorum.transport.proto.Entry e) {
+    return e.getType() == io.kuorum.transport.proto.Entry.Type.UNRECOGNIZED
+        ? "unknown value " + e.getTypeValue()
+        : e.getType().name();
+  }
+
+  /** Builds the rejection messages, all prefixed with the claimed sender. */
+  private record Check(long from) {
+    void positive(String field, long value) {
+      if (value <= 0) throw fail(field + " is " + Long.toUnsignedString(value) + ", must be >= 1 and < 2^63");
+    }
+
+    void notNegative(String field, long value) {
+      // uint64 on the wire: values of 2^63 and above arrive as negative longs.
+      if (value < 0) throw fail(field + " is " + Long.toUnsignedString(value) + ", must be < 2^63");
+    }
+
+    IllegalArgumentException fail(String what) {
+      return new IllegalArgumentException("malformed RaftMessage from node " + Long.toUnsignedString(from) + ": " + what);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package io.kuorum.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.kuorum.admin.proto.Member;
+import io.kuorum.admin.proto.StatusResponse;
+import io.kuorum.client.FakeNode;
+import io.kuorum.client.FakeStore;
+import io.kuorum.client.LoopbackPorts;
+import io.kuorum.client.Reply;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** kuorumctl end to end over loopback gRPC against fake nodes: node 1 follows, node 2 leads. */
+class KuorumctlTest {
+  private final FakeStore store = new FakeStore();
+  private final FakeNode follower = FakeNode.loopback(store);
+  private final FakeNode leader = FakeNode.loopback(store);
+  private final String endpoints = follower.address() + "," + leader.address();
+
+  KuorumctlTest() {
+    follower.script("Status", Reply.serve()).otherwise(Reply.notLeader(2, leader.address()));
+    follower.status(status(1, "follower", 2, leader.address()));
+    leader.status(status(2, "leader", 2, leader.address()));
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    follower.close();
+    leader.close();
+  }
+
+  @Test
+  void putThenGetPrintsRevisionAndValue() {
+    Run put = Run.against(endpoints, "put", "greeting", "hello world");
+    assertThat(put.exitCode()).isZero();
+    assertThat(put.out()).isEqualTo("OK (revision 1)\n");
+    assertThat(put.err()).isEmpty();
+
+    Run get = Run.against(endpoints, "get", "greeting");
+    assertThat(get.exitCode()).isZero();
+    assertThat(get.out()).isEqualTo("hello world\n");
+    assertThat(leader.calls("Put")).isEqualTo(1);
+  }
+
+  @Test
+  void getOfAMissingKeyExitsWithOne() {
+    Run get = Run.against(endpoints, "get", "nope");
+
+    assertThat(get.exitCode()).isEqualTo(1);
+    assertThat(get.out()).isEmpty();
+    assertThat(get.errLines()).containsExactly("kuorumctl: key not found: nope");
+  }
+
+  @Test
+  void jsonOutputOfPutAndGet() {
+    Map<String, Object> put = StrictJson.object(Run.against(endpoints, "-o", "json", "put", "k", "say \"hi\"\n").out());
+    assertThat(put).containsEntry("revision", 1L);
+
+    // Global options are accepted after the subcommand too.
+    Run get = Run.kuorumctl(Map.of(), "get", "k", "--output", "JSON", "--endpoints", endpoints);
+    assertThat(StrictJson.object(get.out()))
+        .containsEntry("key", "k")
+        .containsEntry("value", "say \"hi\"\n")
+        .containsEntry("revision", 1L);
+  }
+
+  @Test
+  void statusAsJsonNamesTheLeaderAndEveryNode() {
+    String down = LoopbackPorts.closed();
+    Run run = Run.against(endpoints + "," + down, "status", "-o", "json");
+
+    assertThat(run.exitCode()).isZero();
+    Map<String, Object> json = StrictJson.object(run.out());
+    assertThat(json.get("leader")).isEqualTo(Map.of("id", 2L, "address", leader.address()));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> nodes = (List<Map<String, Object>>) json.get("nodes");
+    assertThat(nodes).extracting(n -> n.get("endpoint"))
+        .containsExactly(follower.address(), leader.address(), down);
+    assertThat(nodes.get(0)).containsEntry("role", "follower").containsEntry("leaderId", 2L)
+        .containsEntry("error", StrictJson.NULL).containsEntry("reachable", true);
+    assertThat(nodes.get(1)).containsEntry("commitIndex", 12L).containsEntry("term", 5L);
+    assertThat((List<?>) nodes.get(1).get("members")).hasSize(2);
+    assertThat(nodes.get(2)).containsEntry("reachable", false);
+    assertThat((String) nodes.get(2).get("error")).startsWith("UNAVAILABLE");
+  }
+
+  @Test
+  void statusTableShowsEachNodeAndTheLeader() {
+    Run run = Run.against(endpoints, "status");
+
+    assertThat(run.exitCode()).isZero();
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("ENDPOINT").contains("ROLE", "TERM", "LEADER", "COMMIT",
+        "APPLIED", "LAST INDEX", "ERROR");
+    assertThat(lines.get(1)).startsWith(follower.address()).contains("follower");
+    assertThat(lines.get(2)).startsWith(leader.address()).contains("leader");
+    assertThat(lines.get(3)).isEqualTo("leader: node 2 at " + leader.address());
+  }
+
+  @Test
+  void statusWithNoNodeAnsweringExitsWithThree() {
+    Run run = Run.against(LoopbackPorts.closed(), "status", "--timeout", "1s");
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.out()).contains("leader: none known");
+    assertThat(run.errLines()).singleElement().asString().contains("is the cluster running?");
+  }
+
+  @Test
+  void unreachableClusterExitsWithThree() {
+    Run run = Run.against(LoopbackPorts.closed(), "--timeout", "300ms", "put", "k", "v");
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.errLines()).singleElement().asString()
+        .startsWith("kuorumctl: no leader reachable at [")
+        .contains("within 300ms", "check `kuorumctl status`");
+  }
+
+  @Test
+  void writeWithUnknownOutcomeExitsWithFour() {
+    leader.script("Put", Reply.shuttingDownOutcomeUnknown());
+
+    Run run = Run.against(endpoints, "put", "k", "v");
+
+    assertThat(run.exitCode()).isEqualTo(4);
+    assertThat(run.errLines()).singleElement().asString()
+        .contains("may or may not have been applied");
+    assertThat(leader.calls("Put")).isEqualTo(1);
+  }
+
+  @Test
+  void invalidInputRejectedByTheServerExitsWithTwoAndItsMessage() {
+    leader.script("Put", Reply.invalidArgument("key must not be empty"));
+
+    Run run = Run.against(endpoints, "put", "", "v");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).containsExactly("kuorumctl: invalid request: key must not be empty");
+  }
+
+  @Test
+  void otherServerFailuresExitWithFive() {
+    leader.script("Get", Reply.fail(Status.INTERNAL.withDescription("state machine broke")));
+
+    Run run = Run.against(endpoints, "get", "k");
+
+    assertThat(run.exitCode()).isEqualTo(5);
+    assertThat(run.errLines()).singleElement().asString().contains("state machine broke");
+  }
+
+  @Test
+  void usageErrorsExitWithTwoAndOneLine() {
+    for (String[] args : List.of(
+        new String[] {"get"},
+        new String[] {"put", "k"},
+        new String[] {"frobnicate"},
+        new String[] {"--timeout", "soon", "get", "k"},
+        new String[] {"--endpoints", "no-port", "get", "k"},
+        new String[] {"-o", "yaml", "get", "k"},
+        new String[] {"range", "--limit", "-1"},
+        new String[] {"cas", "k", "only-one"},
+        new String[] {"cas", "--absent", "k", "a", "b"},
+        new String[] {})) {
+      Run run = Run.kuorumctl(Map.of(), args);
+      assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(run.errLines()).as(String.join(" ", args)).singleElement().asString()
+          .startsWith("kuorumctl: ").contains("--help");
+    }
+  }
+
+  @Test
+  void compareAndSetReportsMismatchesWithExitCodeOne() {
+    assertThat(Run.against(endpoints, "cas", "--absent", "k", "v1").out()).isEqualTo("OK (revision 1)\n");
+
+    Run again = Run.against(endpoints, "cas", "--absent", "k", "v2");
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.errLines()).containsExactly("kuorumctl: compare-and-set failed: k holds \"v1\"");
+
+    Run wrong = Run.against(endpoints, "cas", "k", "nope", "v2");
+    assertThat(wrong.exitCode()).isEqualTo(1);
+
+    Run swapped = Run.against(endpoints, "-o", "json", "cas", "k", "v1", "v2");
+    assertThat(swapped.exitCode()).isZero();
+    assertThat(StrictJson.object(swapped.out()))
+        .containsEntry("succeeded", true).containsEntry("previousValue", "v1");
+    assertThat(Run.against(endpoints, "get", "k").out()).isEqualTo("v2\n");
+  }
+
+  @Test
+  void deleteAndRange() {
+    Run.against(endpoints, "put", "app/a", "1");
+    Run.against(endpoints, "put", "app/b", "line\nbreak");
+    Run.against(endpoints, "put", "other", "x");
+
+    Run table = Run.against(endpoints, "range", "app/");
+    assertThat(table.out().lines()).containsExactly(
+        "KEY    VALUE        REVISION", "app/a  1            1", "app/b  line\\nbreak  2");
+
+    Run limited = Run.against(endpoints, "range", "--limit", "1", "-o", "json");
+    Map<String, Object> json = StrictJson.object(limited.out());
+    assertThat(json).containsEntry("more", true);
+    assertThat((List<?>) json.get("kvs")).hasSize(1);
+
+    assertThat(Run.against(endpoints, "del", "app/a").exitCode()).isZero();
+    Run missing = Run.against(endpoints, "del", "app/a");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.errLines()).containsExactly("kuorumctl: key not found: app/a");
+  }
+
+  @Test
+  void endpointsComeFromTheEnvironmentWhenNotGiven() {
+    Run run = Run.kuorumctl(Map.of(Kuorumctl.ENDPOINTS_ENV, endpoints), "put", "k", "v");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(leader.calls("Put")).isEqualTo(1);
+  }
+
+  @Test
+  void defaultEndpointsAreTheLocalCluster() {
+    var root = new Kuorumctl(Map.of());
+    assertThat(root.endpoints())
+        .containsExactly("127.0.0.1:7379", "127.0.0.1:7389", "127.0.0.1:7399");
+  }
+
+  private StatusResponse status(long id, String role, long leaderId, String leaderAddress) {
+    return StatusResponse.newBuilder()
+        .setId(id).setClusterId("c-1").setRole(role).setTerm(5).setLeaderId(leaderId)
+        .setLeaderClientAddress(leaderAddress).setCommitIndex(12).setAppliedIndex(12)
+        .setLastIndex(13).setVersion("test")
+        .addMembers(Member.newBuilder().setId(1).setClientAddress(follower.address()))
+        .addMembers(Member.newBuilder().setId(2).setClientAddress(leader.address()))
+        .build();
+  }
+}

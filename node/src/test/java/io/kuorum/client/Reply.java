@@ -1,0 +1,71 @@
+package io.kuorum.client;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+
+/** How a fake node answers one call, following the server's error contract. */
+public sealed interface Reply {
+  /** Serve the call from the shared store. */
+  record Serve() implements Reply {}
+
+  /** Fail with this status and trailers. */
+  record Fail(Status status, Metadata trailers) implements Reply {}
+
+  /** Never answer (the client's deadline ends the call). */
+  record Hang() implements Reply {}
+
+  static Reply serve() {
+    return new Serve();
+  }
+
+  static Reply hang() {
+    return new Hang();
+  }
+
+  static Reply fail(Status status) {
+    return new Fail(status, new Metadata());
+  }
+
+  /** FAILED_PRECONDITION naming the leader, as a follower answers. */
+  static Reply notLeader(long leaderId, String leaderAddress) {
+    var trailers = new Metadata();
+    trailers.put(Trailers.LEADER_ID, Long.toString(leaderId));
+    trailers.put(Trailers.LEADER_ADDRESS, leaderAddress);
+    return new Fail(
+        Status.FAILED_PRECONDITION.withDescription(
+            "this node is not the leader; the leader is node " + leaderId + " at " + leaderAddress),
+        trailers);
+  }
+
+  /** UNAVAILABLE, not applied: no leader known (election in progress). */
+  static Reply noLeader() {
+    return new Fail(Status.UNAVAILABLE.withDescription("no leader known: election in progress"),
+        notApplied());
+  }
+
+  /** ABORTED, not applied: the proposal was overwritten in a leader change. */
+  static Reply aborted() {
+    return new Fail(Status.ABORTED.withDescription("not applied; safe to retry"), notApplied());
+  }
+
+  /** RESOURCE_EXHAUSTED, not applied: the leader shed load. */
+  static Reply overloaded() {
+    return new Fail(Status.RESOURCE_EXHAUSTED.withDescription("too many pending requests"),
+        notApplied());
+  }
+
+  /** UNAVAILABLE without the not-applied trailer: shutting down, outcome unknown. */
+  static Reply shuttingDownOutcomeUnknown() {
+    return fail(Status.UNAVAILABLE.withDescription("shutting down"));
+  }
+
+  static Reply invalidArgument(String message) {
+    return fail(Status.INVALID_ARGUMENT.withDescription(message));
+  }
+
+  private static Metadata notApplied() {
+    var trailers = new Metadata();
+    trailers.put(Trailers.NOT_APPLIED, "true");
+    return trailers;
+  }
+}

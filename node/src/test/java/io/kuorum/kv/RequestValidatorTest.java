@@ -1,0 +1,52 @@
+package io.kuorum.kv;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.kuorum.kv.proto.CompareAndSetRequest;
+import io.kuorum.kv.proto.GetRequest;
+import io.kuorum.kv.proto.PutRequest;
+import io.kuorum.kv.proto.RangeRequest;
+import org.junit.jupiter.api.Test;
+
+class RequestValidatorTest {
+
+  private final RequestValidator v = new RequestValidator(new KvLimits(4, 8, 10, 5));
+
+  private static ByteString bytes(int n) {
+    return ByteString.copyFrom(new byte[n]);
+  }
+
+  @Test
+  void keysMustBeNonEmptyAndWithinTheLimit() {
+    assertThatThrownBy(() -> v.check(GetRequest.newBuilder().build())).isInstanceOf(InvalidRequestException.class)
+        .hasMessage("key must not be empty");
+    assertThatThrownBy(() -> v.check(GetRequest.newBuilder().setKey(bytes(5)).build()))
+        .hasMessage("key is 5 bytes; the limit is 4");
+    assertThatCode(() -> v.check(GetRequest.newBuilder().setKey(bytes(4)).build())).doesNotThrowAnyException();
+  }
+
+  @Test
+  void valuesMustBeWithinTheLimit() {
+    assertThatThrownBy(() -> v.check(PutRequest.newBuilder().setKey(bytes(1)).setValue(bytes(9)).build()))
+        .hasMessage("value is 9 bytes; the limit is 8");
+    assertThatCode(() -> v.check(PutRequest.newBuilder().setKey(bytes(1)).setValue(bytes(8)).build()))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> v.check(CompareAndSetRequest.newBuilder().setKey(bytes(1)).setNewValue(bytes(9)).build()))
+        .hasMessageContaining("new_value is 9 bytes");
+  }
+
+  @Test
+  void anExpectedValueWithoutExpectPresentIsAmbiguous() {
+    assertThatThrownBy(() -> v.check(CompareAndSetRequest.newBuilder().setKey(bytes(1)).setExpectedValue(bytes(1)).build()))
+        .hasMessageContaining("expect_present");
+  }
+
+  @Test
+  void rangeLimitIsBounded() {
+    assertThatThrownBy(() -> v.check(RangeRequest.newBuilder().setLimit(11).build())).hasMessageContaining("exceeds the maximum 10");
+    assertThatThrownBy(() -> v.check(RangeRequest.newBuilder().setLimit(-1).build())).hasMessageContaining("4294967295");
+    assertThatCode(() -> v.check(RangeRequest.newBuilder().setLimit(10).build())).doesNotThrowAnyException();
+  }
+}

@@ -1,0 +1,172 @@
+package io.kuorum.process;
+
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Status;
+import io.kuorum.check.History;
+import io.kuorum.check.KvInput;
+import io.kuorum.check.KvOutput;
+import io.kuorum.client.CasResult;
+import io.kuorum.client.ClientOptions;
+import io.kuorum.client.KeyValue;
+import io.kuorum.client.KuorumClient;
+import io.kuorum.client.KuorumException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Client load against a real cluster, recorded for checking: each thread writes unique keys (every
+ * acknowledged one must be readable at the end) and runs put/get/compare-and-set on a few shared
+ * keys (the history must be linearizable). A write whose outcome is unknown is recorded as such.
+ */
+final class Workload implements AutoCloseable {
+
+  private static final int SHARED_KEYS = 3;
+
+  final History history = new History();
+  private final Map<String, String> acked = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Long> successTimes = new ConcurrentLinkedQueue<>();
+  private final AtomicLong okWrites = new AtomicLong();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final List<Thread> threads = new ArrayList<>();
+  private final List<KuorumClient> clients = new ArrayList<>();
+
+  private Workload(List<String> endpoints, int threadCount) {
+    for (int t = 0; t < threadCount; t++) {
+      KuorumClient client = KuorumClient.connect(endpoints, ClientOptions.defaults().withDeadline(Duration.ofSeconds(4)));
+      clients.add(client);
+      int id = t;
+      Thread thread = new Thread(() -> run(id, client), "workload-" + t);
+      threads.add(thread);
+      thread.start();
+    }
+  }
+
+  static Workload start(List<String> endpoints, int threads) {
+    return new Workload(endpoints, threads);
+  }
+
+  private void run(int id, KuorumClient client) {
+    Random random = new Random(id);
+    long n = 0;
+    while (running.get()) {
+      n++;
+      if (random.nextBoolean()) uniquePut(id, n, client);
+      else sharedOp(id, n, random, client);
+    }
+  }
+
+  private void uniquePut(int id, long n, KuorumClient client) {
+    String key = "u-" + id + "-" + n;
+    String value = "v" + n;
+    long op = history.invoke(id, key, new KvInput.Put(value), System.nanoTime());
+    try {
+      client.put(key, value);
+      history.ok(op, new KvOutput.PutDone(), System.nanoTime());
+      acked.put(key, value);
+      succeeded();
+    } catch (RuntimeException e) {
+      writeFailed(op, e);
+    }
+  }
+
+  private void sharedOp(int id, long n, Random random, KuorumClient client) {
+    String key = "r" + random.nextInt(SHARED_KEYS);
+    int roll = random.nextInt(3);
+    if (roll == 0) {
+      String value = "c" + id + "." + n;
+      long op = history.invoke(id, key, new KvInput.Put(value), System.nanoTime());
+      try {
+        client.put(key, value);
+        history.ok(op, new KvOutput.PutDone(), System.nanoTime());
+        succeeded();
+      } catch (RuntimeException e) {
+        writeFailed(op, e);
+      }
+    } else if (roll == 1) {
+      long op = history.invoke(id, key, new KvInput.Get(), System.nanoTime());
+      try {
+        Optional<String> value = client.get(key).map(KeyValue::valueUtf8);
+        history.ok(op, new KvOutput.GetResult(value), System.nanoTime());
+      } catch (RuntimeException e) {
+        history.fail(op); // a read that failed had no effect
+      }
+    } else {
+      Optional<String> expected = random.nextBoolean() ? Optional.empty() : Optional.of("c" + random.nextInt(4) + "." + (n - 1));
+      String value = "c" + id + "." + n;
+      long op = history.invoke(id, key, new KvInput.Cas(expected, value), System.nanoTime());
+      try {
+        CasResult r = client.compareAndSet(key, expected, value);
+        history.ok(op, new KvOutput.CasResult(r.succeeded()), System.nanoTime());
+        succeeded();
+      } catch (RuntimeException e) {
+        writeFailed(op, e);
+      }
+    }
+  }
+
+  private void succeeded() {
+    okWrites.incrementAndGet();
+    successTimes.add(System.nanoTime());
+  }
+
+  /** Only a rejected argument surely did not apply; anything else may have (the client cannot know). */
+  private void writeFailed(long op, RuntimeException e) {
+    if (e instanceof KuorumException k && k.code() == Status.Code.INVALID_ARGUMENT) history.fail(op);
+    else history.unknown(op);
+  }
+
+  long okWrites() {
+    return okWrites.get();
+  }
+
+  void awaitWrites(long atLeast, Duration within) {
+    await().atMost(within).until(() -> okWrites.get() >= atLeast);
+  }
+
+  /** Waits for the first write acknowledged after {@code nanoTime}; returns when it completed. */
+  long awaitSuccessAfter(long nanoTime, Duration within) {
+    long[] at = new long[1];
+    await().atMost(within).pollInterval(Duration.ofMillis(5)).until(() -> {
+      for (long t : successTimes) {
+        if (t > nanoTime) {
+          at[0] = t;
+          return true;
+        }
+      }
+      return false;
+    });
+    successTimes.removeIf(t -> t <= at[0]);
+    return at[0];
+  }
+
+  /** Every acknowledged unique write, as it must be found at the end. */
+  Map<String, String> acknowledged() {
+    return Map.copyOf(acked);
+  }
+
+  void stop() {
+    running.set(false);
+    for (Thread t : threads) {
+      try {
+        t.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+    clients.forEach(KuorumClient::close);
+  }
+}

@@ -1,0 +1,133 @@
+package io.kuorum.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
+import io.kuorum.raft.Entry;
+import io.kuorum.raft.Message;
+import io.kuorum.raft.Message.AppendEntries;
+import io.kuorum.transport.proto.RaftMessage;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MessageCodecTest {
+
+  static Stream<Message> everyKind() {
+    return Samples.allKinds(1, 2).stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyKind")
+  void roundTripsThroughTheWire(Message m) throws InvalidProtocolBufferException {
+    RaftMessage wire = MessageCodec.encode(m, "prod-eu");
+    RaftMessage parsed = RaftMessage.parseFrom(wire.toByteArray());
+
+    assertThat(parsed.getClusterId()).isEqualTo("prod-eu");
+    assertThat(MessageCodec.decode(parsed)).isEqualTo(m);
+  }
+
+  @Test
+  void carriesEntryPayloadsAndTypes() {
+    var m = new AppendEntries(1, 2, 3, 0, 0, List.of(
+        Entry.noop(1, 1), Entry.command(2, 3, Samples.bytes("x=1")), Entry.command(3, 3, new byte[0])), 2);
+
+    var decoded = (AppendEntries) MessageCodec.decode(MessageCodec.encode(m, "c"));
+
+    assertThat(decoded.entries()).extracting(Entry::type)
+        .containsExactly(Entry.Type.NOOP, Entry.Type.COMMAND, Entry.Type.COMMAND);
+    assertThat(decoded.entries().get(1).data()).isEqualTo(Samples.bytes("x=1"));
+    assertThat(decoded.entries().get(2).data()).isEmpty();
+    assertThat(decoded.leaderCommit()).isEqualTo(2);
+  }
+
+  @Test
+  void encodingWrapsPayloadsWithoutCopying() {
+    byte[] data = Samples.bytes("abc");
+    var wire = MessageCodec.encode(new AppendEntries(1, 2, 1, 0, 0, List.of(Entry.command(1, 1, data)), 0), "c");
+
+    data[0] = 'z'; // never done by the core; here it proves the wire message shares the array
+
+    assertThat(wire.getAppendEntries().getEntries(0).getData().toStringUtf8()).isEqualTo("zbc");
+  }
+
+  @Test
+  void decodingCopiesPayloadsOutOfTheWireMessage() {
+    var wire = MessageCodec.encode(new AppendEntries(1, 2, 1, 0, 0, List.of(Entry.command(1, 1, Samples.bytes("abc"))), 0), "c");
+
+    var decoded = (AppendEntries) MessageCodec.decode(wire);
+    decoded.entries().get(0).data()[0] = 'z';
+
+    assertThat(wire.getAppendEntries().getEntries(0).getData().toStringUtf8()).isEqualTo("abc");
+  }
+
+  static Stream<Arguments> malformed() {
+    return Stream.of(
+        bad("no body", b -> b.clearBody(), "from node 1: has no body"),
+        bad("body of a newer version", b -> b.clearBody().setUnknownFields(UnknownFieldSet.newBuilder()
+            .addField(30, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.EMPTY).build()).build()),
+            "has no body (or one this version does not know)"),
+        bad("from 0", b -> b.setFrom(0), "from node 0: from is 0, must be >= 1"),
+        bad("to 0", b -> b.setTo(0), "to is 0, must be >= 1"),
+        bad("term >= 2^63", b -> b.setTerm(-1), "term is 18446744073709551615, must be < 2^63"),
+        bad("entry index 0", b -> entry(b, 0, e -> e.setIndex(0)), "entries[0].index is 0, must be >= 1"),
+        bad("entry term 0", b -> entry(b, 0, e -> e.setTerm(0)), "entries[0].term is 0, must be >= 1"),
+        bad("entry type unspecified", b -> entry(b, 1, e -> e.setType(io.kuorum.transport.proto.Entry.Type.TYPE_UNSPECIFIED)),
+            "entries[1].type is TYPE_UNSPECIFIED, must be NOOP or COMMAND"),
+        bad("entry type unknown", b -> entry(b, 1, e -> e.setTypeValue(9)), "entries[1].type is unknown value 9"),
+        bad("gap between entries", b -> entry(b, 1, e -> e.setIndex(13)), "entries[1].index is 13, expected 12"),
+        bad("first entry not after prev", b -> b.setAppendEntries(b.getAppendEntries().toBuilder().setPrevLogIndex(9)),
+            "entries[0].index is 11, expected 10"),
+        bad("entry term above message term", b -> entry(b, 1, e -> e.setTerm(9)), "entries[1].term 9 is above the message term 5"),
+        bad("entry terms decreasing", b -> entry(b, 0, e -> e.setTerm(5)), "entries[1].term 4 is below the term 5 before it"),
+        bad("prev term above message term", b -> b.setAppendEntries(b.getAppendEntries().toBuilder().setPrevLogTerm(6)),
+            "prev_log_term 6 is above the message term 5"),
+        bad("leader commit >= 2^63", b -> b.setAppendEntries(b.getAppendEntries().toBuilder().setLeaderCommit(Long.MIN_VALUE)),
+            "leader_commit is 9223372036854775808, must be < 2^63"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformed")
+  void rejectsMalformedMessagesSayingWhy(String what, RaftMessage wire, String expected) {
+    assertThatThrownBy(() -> MessageCodec.decode(wire))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("malformed RaftMessage from node ")
+        .hasMessageContaining(expected);
+  }
+
+  @Test
+  void rejectsOutOfRangeFieldsOfOtherKinds() {
+    var vote = MessageCodec.encode(new Message.RequestVote(1, 2, 3, 4, 5, false), "c").toBuilder();
+    vote.setRequestVote(vote.getRequestVote().toBuilder().setLastLogIndex(-5));
+    var heartbeat = MessageCodec.encode(new Message.Heartbeat(1, 2, 3, 4), "c").toBuilder();
+    heartbeat.setHeartbeat(heartbeat.getHeartbeat().toBuilder().setCommit(-1));
+    var response = MessageCodec.encode(new Message.AppendResponse(1, 2, 3, false, 4, 5, 6), "c").toBuilder();
+    response.setAppendResponse(response.getAppendResponse().toBuilder().setHintTerm(-2));
+
+    assertThatThrownBy(() -> MessageCodec.decode(vote.build())).hasMessageContaining("request_vote.last_log_index is");
+    assertThatThrownBy(() -> MessageCodec.decode(heartbeat.build())).hasMessageContaining("heartbeat.commit is");
+    assertThatThrownBy(() -> MessageCodec.decode(response.build())).hasMessageContaining("append_response.hint_term is");
+  }
+
+  /** A valid AppendEntries (prev 10@4, entries 11@4 and 12@4, term 5) broken by {@code change}. */
+  private static Arguments bad(String what, UnaryOperator<RaftMessage.Builder> change, String expected) {
+    var valid = new AppendEntries(1, 2, 5, 10, 4, List.of(Entry.command(11, 4, Samples.bytes("a")),
+        Entry.command(12, 4, Samples.bytes("b"))), 10);
+    RaftMessage.Builder b = MessageCodec.encode(valid, "c").toBuilder();
+    return Arguments.of(what, change.apply(b).build(), expected);
+  }
+
+  private static RaftMessage.Builder entry(RaftMessage.Builder b, int i,
+      UnaryOperator<io.kuorum.transport.proto.Entry.Builder> change) {
+    var ae = b.getAppendEntries().toBuilder();
+    ae.setEntries(i, change.apply(ae.getEntries(i).toBuilder()));
+    return b.setAppendEntries(ae);
+  }
+}
