@@ -5,7 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.kuorum.kv.KvStateMachine;
 import io.kuorum.kv.RequestValidator;
 import io.kuorum.storage.LogStore;
-import io.kuorum.storage.MapDbLogStore;
+import io.kuorum.storage.MirroredLogStore;
 import io.kuorum.storage.StoreIdentity;
 import io.kuorum.transport.GrpcPeerTransport;
 import io.kuorum.transport.PeerServer;
@@ -41,7 +41,7 @@ public final class KuorumServer implements AutoCloseable {
 
   private KuorumServer(NodeConfig config) {
     this.config = config;
-    this.store = MapDbLogStore.open(config.dataDir(), new StoreIdentity(config.clusterId(), config.id()));
+    this.store = MirroredLogStore.open(config.dataDir(), new StoreIdentity(config.clusterId(), config.id()));
     GrpcPeerTransport t = null;
     Replica r = null;
     Server peers = null;

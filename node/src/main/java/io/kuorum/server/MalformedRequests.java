@@ -1,45 +1,47 @@
 package io.kuorum.server;
 
-import io.grpc.MethodDescriptor;
-import io.grpc.ServerMethodDefinition;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.InputStream;
 
 /**
  * Makes a request that is not valid protobuf fail with INVALID_ARGUMENT naming the method, rather
- * than gRPC's generic INTERNAL: it is the caller's mistake, not the server's.
+ * than gRPC's generic UNKNOWN: it is the caller's mistake, not the server's. The service is switched
+ * to raw messages so that parsing happens inside the call, where this interceptor can answer it.
  */
-final class MalformedRequests {
-
-  private MalformedRequests() {}
+final class MalformedRequests implements ServerInterceptor {
 
   static ServerServiceDefinition guard(ServerServiceDefinition service) {
-    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
-    for (ServerMethodDefinition<?, ?> m : service.getMethods()) b.addMethod(guard(m));
-    return b.build();
+    return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(service), new MalformedRequests());
   }
 
-  private static <Q, R> ServerMethodDefinition<Q, R> guard(ServerMethodDefinition<Q, R> method) {
-    MethodDescriptor<Q, R> d = method.getMethodDescriptor();
-    MethodDescriptor.Marshaller<Q> inner = d.getRequestMarshaller();
-    MethodDescriptor.Marshaller<Q> checked = new MethodDescriptor.Marshaller<>() {
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+      private boolean refused;
+
       @Override
-      public InputStream stream(Q value) {
-        return inner.stream(value);
+      public void onMessage(Q message) {
+        try {
+          super.onMessage(message); // parses the request
+        } catch (StatusRuntimeException | IllegalArgumentException e) {
+          refused = true;
+          call.close(Status.INVALID_ARGUMENT.withDescription("malformed request to "
+              + call.getMethodDescriptor().getFullMethodName() + ": the payload is not a valid request message ("
+              + e.getMessage() + ")"), new Metadata());
+        }
       }
 
       @Override
-      public Q parse(InputStream stream) {
-        try {
-          return inner.parse(stream);
-        } catch (StatusRuntimeException | IllegalArgumentException e) {
-          throw Status.INVALID_ARGUMENT.withDescription("malformed request to " + d.getFullMethodName()
-              + ": the payload is not a valid request message (" + e.getMessage() + ")").asRuntimeException();
-        }
+      public void onHalfClose() {
+        if (!refused) super.onHalfClose();
       }
     };
-    return ServerMethodDefinition.create(d.toBuilder().setRequestMarshaller(checked).build(), method.getServerCallHandler());
   }
 }

@@ -83,8 +83,8 @@ final class StoreFile {
   }
 
   /** The message for a store that cannot be trusted; the file itself is never modified on this path. */
-  static StorageException corrupt(Path file, String what, Throwable cause) {
-    return new StorageException(file, "the log store is corrupt or unreadable (" + what + "). The file was left "
+  static CorruptStoreException corrupt(Path file, String what, Throwable cause) {
+    return new CorruptStoreException(file, "the log store is corrupt or unreadable (" + what + "). The file was left "
         + "untouched. Do not start this member on it: restore its data directory from a backup, or remove the member "
         + "from the cluster and add a new one with an empty data directory", cause);
   }

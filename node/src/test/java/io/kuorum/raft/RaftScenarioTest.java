@@ -251,6 +251,18 @@ class RaftScenarioTest {
   }
 
   @Test
+  void messagesFromUnknownMembersChangeNothing() {
+    TestCluster c = TestCluster.of(3).start();
+    RaftCore follower = c.node(2);
+    HardState before = follower.hardState();
+    follower.step(new RequestVote(99, 2, 50, 100, 50, false));
+    follower.step(new AppendEntries(99, 2, 50, 0, 0, List.of(Entry.noop(1, 50)), 1));
+    assertThat(follower.hardState()).isEqualTo(before);
+    assertThat(follower.lastIndex()).isZero();
+    assertThat(follower.ready()).isEmpty();
+  }
+
+  @Test
   void aRestartedNodeRecoversTermVoteAndLogFromStorage() {
     TestCluster c = TestCluster.of(3).start();
     c.campaign(1);

@@ -35,7 +35,7 @@ public final class CrashWriter {
     Path dir = Path.of(args[0]);
     long term = Long.parseLong(args[1]);
     Random random = new Random(term);
-    try (MapDbLogStore store = MapDbLogStore.open(dir, ID)) {
+    try (MirroredLogStore store = MirroredLogStore.open(dir, ID)) {
       long commit = store.hardState().commit();
       long from = Math.max(commit + 1, store.lastIndex() - 2); // replaces up to three uncommitted entries
       while (true) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * linearizability of the client history must hold on every seed, and after the faults heal the
  * cluster must elect a leader and commit within a bounded number of ticks.
  *
- * <p>{@code -Dsim.seeds=N} runs N seeds per cluster size (default 500, split over the sizes);
+ * <p>{@code -Dsim.seeds=N} runs N seeds in all, half on 3 nodes and half on 5 (default 1000);
  * {@code -Dsim.seed=S -Dsim.nodes=K} replays one run.
  */
 class SimulationTest {
@@ -64,7 +64,7 @@ class SimulationTest {
       String n = System.getProperty("sim.nodes");
       return n == null || n.isBlank() || Integer.parseInt(n) == nodes ? new long[] {Long.parseLong(one)} : new long[0];
     }
-    int total = Integer.getInteger("sim.seeds", 500);
+    int total = Integer.getInteger("sim.seeds", 1000);
     int perSize = Math.max(1, total / 2);
     long base = nodes * 1_000_000L;
     return LongStream.range(base, base + perSize).toArray();

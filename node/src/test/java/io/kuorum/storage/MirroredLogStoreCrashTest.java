@@ -23,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * every acknowledged entry is there, intact, in a contiguous log. Several rounds on one directory, each
  * in a new term that replaces some uncommitted entries of the round before.
  */
-class MapDbCrashTest {
+class MirroredLogStoreCrashTest {
 
   /** At least 5; raise it for a soak run with {@code -Dkuorum.crash.rounds=100}. */
-  private static final int ROUNDS = Math.max(5, Integer.getInteger("kuorum.crash.rounds", 6));
+  private static final int ROUNDS = Math.max(5, Integer.getInteger("kuorum.crash.rounds", 10));
 
   @TempDir Path tmp;
 
@@ -47,7 +47,7 @@ class MapDbCrashTest {
       int killAfter = 3 + (round * 17) % 40; // vary where in the stream the kill lands
       List<Ack> acks = runAndKill(data, round, killAfter);
 
-      try (MapDbLogStore store = MapDbLogStore.open(data, CrashWriter.ID)) {
+      try (MirroredLogStore store = MirroredLogStore.open(data, CrashWriter.ID)) {
         Ack lastAck = acks.get(acks.size() - 1);
         assertThat(store.lastIndex()).as("round %d: last index", round).isGreaterThanOrEqualTo(lastAck.lastIndex());
         assertThat(store.hardState().term()).isEqualTo(round);
@@ -83,7 +83,7 @@ class MapDbCrashTest {
         acks.add(Ack.parse(line));
         if (acks.size() == 1) {
           // the live writer holds the directory: another process must not open it
-          assertThatThrownBy(() -> MapDbLogStore.open(data, CrashWriter.ID)).isInstanceOf(StorageException.class)
+          assertThatThrownBy(() -> MirroredLogStore.open(data, CrashWriter.ID)).isInstanceOf(StorageException.class)
               .hasMessageContaining("in use by another process");
         }
       }
