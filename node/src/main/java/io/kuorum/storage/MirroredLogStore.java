@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,9 @@ public final class MirroredLogStore implements LogStore {
       throw a.refusal() != null ? a.refusal() : b.refusal();
     }
     if (a.store() == null && b.store() == null) {
-      throw new CorruptStoreException(dataDir, "both copies of the log are unreadable: " + a.corruption().getMessage()
+      a.closeQuietly();
+      b.closeQuietly();
+      throw new CorruptStoreException(dataDir, "both copies of the log are unusable: " + a.corruption().getMessage()
           + " | " + b.corruption().getMessage(), a.corruption());
     }
     if (a.store() == null) return restore(dirB, dirA, a.corruption().getMessage(), expected, true, b, a);
@@ -69,20 +72,48 @@ public final class MirroredLogStore implements LogStore {
     return new MirroredLogStore(a.store(), b.store());
   }
 
-  /** An open attempt: a store, or the corruption that prevented it, or another refusal that must stop the node. */
-  private record Opening(MapDbLogStore store, CorruptStoreException corruption, StorageException refusal) {
+  /**
+   * An open attempt: a store; or why this copy cannot be used (holding its directory lock if it was
+   * never opened); or another refusal that must stop the node.
+   */
+  private record Opening(MapDbLogStore store, CorruptStoreException corruption, DirectoryLock heldLock,
+      StorageException refusal) {
+
     static Opening of(Path dir, StoreIdentity expected) {
       try {
-        return new Opening(MapDbLogStore.open(dir, expected), null, null);
+        Optional<Path> interrupted = interruptedCommit(dir);
+        if (interrupted.isPresent()) {
+          // Not opened with MapDB: closing it would delete the write-ahead file, the only sign of the tear.
+          DirectoryLock lock = DirectoryLock.acquire(dir);
+          return new Opening(null, new CorruptStoreException(dir.resolve(StoreFile.NAME), "its last commit was "
+              + "interrupted (MapDB left " + interrupted.get().getFileName() + " behind), so the file may be torn", null),
+              lock, null);
+        }
+        return new Opening(MapDbLogStore.open(dir, expected), null, null, null);
       } catch (CorruptStoreException e) {
-        return new Opening(null, e, null);
+        return new Opening(null, e, null, null);
       } catch (StorageException e) {
-        return new Opening(null, null, e);
+        return new Opening(null, null, null, e);
       }
     }
 
     void closeQuietly() {
       if (store != null) store.close();
+      if (heldLock != null) heldLock.close();
+    }
+  }
+
+  /**
+   * MapDB keeps a write-ahead file only while a commit is in progress (written before, deleted after
+   * the main file is updated); one left behind means the process died inside a commit.
+   */
+  private static Optional<Path> interruptedCommit(Path dir) {
+    if (!Files.isDirectory(dir)) return Optional.empty();
+    try (DirectoryStream<Path> wal = Files.newDirectoryStream(dir, StoreFile.NAME + ".wal*")) {
+      for (Path p : wal) return Optional.of(p);
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StorageException(dir, "cannot list the data directory (" + e + ")", e);
     }
   }
 
@@ -118,13 +149,13 @@ public final class MirroredLogStore implements LogStore {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
-      // MapDB's leftover write-ahead files of the torn copy must not meet the restored file.
-      try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(to, StoreFile.NAME + ".wal*")) {
-        for (Path p : leftovers) Files.delete(p);
-      }
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       try (FileChannel dir = FileChannel.open(to, StandardOpenOption.READ)) {
         dir.force(true);
+      }
+      // Only now, with the intact file in place, may the sign of the interrupted commit go.
+      try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(to, StoreFile.NAME + ".wal*")) {
+        for (Path p : leftovers) Files.delete(p);
       }
     } catch (IOException e) {
       throw new StorageException(target, "cannot restore this log copy from " + source + " (" + e + "): check the disk"

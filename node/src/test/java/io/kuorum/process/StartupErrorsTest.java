@@ -62,7 +62,8 @@ class StartupErrorsTest {
     try (KuorumClient client = KuorumClient.connect(List.of(n.endpoint()), ClientOptions.defaults().withDeadline(Duration.ofSeconds(20)))) {
       for (int i = 0; i < 200; i++) client.put("k" + i, "value-" + i);
     }
-    n.terminate();
+    n.terminate(); // SIGTERM: the graceful path
+    assertThat(n.log()).contains("node 1 shutting down").contains("node 1 shut down");
 
     // Another member's directory: refused, named.
     List<Integer> ports = ProcessCluster.freePorts(2);

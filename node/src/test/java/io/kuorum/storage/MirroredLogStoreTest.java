@@ -108,6 +108,32 @@ class MirroredLogStoreTest extends LogStoreContract {
   }
 
   @Test
+  void aCopyWhoseCommitWasInterruptedIsReplacedEvenIfItOpens() throws IOException {
+    List<Entry> written = writeSome();
+    // What a kill inside copy A's commit leaves: A's new batch half-applied, MapDB's write-ahead file behind.
+    try (MapDbLogStore a = MapDbLogStore.open(copy(MirroredLogStore.PRIMARY).getParent(), ID)) {
+      a.write(List.of(new LogWrite(Optional.of(new HardState(2, 2, 4)), List.of(Entry.command(7, 2, new byte[] {7})))));
+    }
+    Path wal = copy(MirroredLogStore.PRIMARY).resolveSibling(StoreFile.NAME + ".wal.0");
+    Files.write(wal, new byte[] {1, 2, 3});
+    MirroredLogStore s = open();
+    assertThat(s.entries(1, s.lastIndex())).as("copy B's state, the last one fully written").containsExactlyElementsOf(written);
+    assertThat(wal).as("the sign of the interrupted commit goes once the copy is replaced").doesNotExist();
+  }
+
+  @Test
+  void bothCopiesInterruptedIsRefusedAndTheEvidenceKept() throws IOException {
+    writeSome();
+    Path walA = copy(MirroredLogStore.PRIMARY).resolveSibling(StoreFile.NAME + ".wal.0");
+    Path walB = copy(MirroredLogStore.SECONDARY).resolveSibling(StoreFile.NAME + ".wal.0");
+    Files.write(walA, new byte[] {1});
+    Files.write(walB, new byte[] {1});
+    assertThatThrownBy(this::open).isInstanceOf(CorruptStoreException.class).hasMessageContaining("interrupted");
+    assertThat(walA).exists();
+    assertThat(walB).exists();
+  }
+
+  @Test
   void twoTornCopiesStopTheNodeAndAreLeftAsTheyAre() throws IOException {
     writeSome();
     tear(copy(MirroredLogStore.PRIMARY));

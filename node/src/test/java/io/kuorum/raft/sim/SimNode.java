@@ -39,7 +39,7 @@ final class SimNode {
   private final EventQueue events;
   private final SimNetwork network;
   private final Observer observer;
-  private final SimDisk disk = new SimDisk();
+  private final SimDisk disk;
   private final Random random;
   private final long fsyncMinMs;
   private final long fsyncMaxMs;
@@ -56,6 +56,7 @@ final class SimNode {
   SimNode(long id, RaftConfig config, EventQueue events, SimNetwork network, Observer observer, Random random,
       long fsyncMinMs, long fsyncMaxMs) {
     this.id = id;
+    this.disk = new SimDisk(id);
     this.config = config;
     this.events = events;
     this.network = network;
