@@ -32,8 +32,9 @@ class CrashRecoveryTest {
         cluster.awaitCaughtUp(victim, PATIENCE);
         assertThat(victim.isAlive()).as("node %d restarted cleanly in round %d:%n%s", victim.id, round, victim.logTail(20))
             .isTrue();
-        // What it knew to be committed before the kill it holds and applies again (its uncommitted tail may be replaced).
-        assertThat(cluster.status(victim).map(StatusResponse::getAppliedIndex).orElse(0L)).isGreaterThanOrEqualTo(committedBefore);
+        // What it knew to be committed before the kill it applies again (its uncommitted tail may be replaced).
+        cluster.await("node " + victim.id + " to apply again up to its commit index " + committedBefore + " of before the kill",
+            PATIENCE, () -> cluster.status(victim).map(StatusResponse::getAppliedIndex).orElse(0L) >= committedBefore);
       }
       load.stop();
       ClusterChecks.assertEveryAcknowledgedWriteSurvived(cluster, load.acknowledged());
