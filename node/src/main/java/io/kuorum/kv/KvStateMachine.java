@@ -77,10 +77,6 @@ public final class KvStateMachine {
     appliedIndex = index;
   }
 
-  public int size() {
-    return data.size();
-  }
-
   private CompareAndSetResponse compareAndSet(long index, CompareAndSetRequest r) {
     KeyValue current = data.get(r.getKey());
     boolean matches = r.getExpectPresent()

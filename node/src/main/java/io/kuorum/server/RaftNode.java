@@ -8,7 +8,6 @@ import io.kuorum.raft.ProposeResult;
 import io.kuorum.raft.RaftConfig;
 import io.kuorum.raft.RaftCore;
 import io.kuorum.raft.Ready;
-import io.kuorum.raft.Role;
 import io.kuorum.raft.RoleChange;
 import io.kuorum.server.ProposalException.Kind;
 import io.kuorum.storage.LogStore;
@@ -291,10 +290,5 @@ public final class RaftNode implements Replica {
     }
     waiters.clear();
     log.info("node {} stopped at term {}, commit {}", config.id(), core.term(), core.commitIndex());
-  }
-
-  /** For tests: whether this node currently leads. */
-  boolean isLeader() {
-    return status.role() == Role.LEADER;
   }
 }
