@@ -31,8 +31,9 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
         .setAppliedIndex(s.appliedIndex())
         .setLastIndex(s.lastIndex())
         .setVersion(VERSION);
-    s.leaderId().stream().mapToObj(config::member).flatMap(java.util.Optional::stream)
-        .forEach(m -> b.setLeaderClientAddress(m.clientAddress()));
+    if (s.leaderId().isPresent()) {
+      config.member(s.leaderId().getAsLong()).ifPresent(m -> b.setLeaderClientAddress(m.clientAddress()));
+    }
     for (Member m : config.members()) {
       b.addMembers(io.kuorum.admin.proto.Member.newBuilder().setId(m.id()).setPeerAddress(m.peerAddress())
           .setClientAddress(m.clientAddress()));

@@ -1,6 +1,7 @@
 package io.kuorum.server;
 
 import io.kuorum.raft.Role;
+import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
@@ -12,6 +13,6 @@ public record NodeStatus(long id, boolean member, Role role, long term, Optional
 
   /** The role as users read it: {@code leader}, {@code follower}, ... or {@code waiting} before joining. */
   public String roleName() {
-    return member ? role.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') : "waiting";
+    return member ? role.name().toLowerCase(Locale.ROOT).replace('_', '-') : "waiting";
   }
 }

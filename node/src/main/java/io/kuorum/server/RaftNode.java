@@ -15,10 +15,12 @@ import io.kuorum.transport.PeerTransport;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,8 +69,8 @@ public final class RaftNode implements Replica {
     this.transport = transport;
     this.stateMachine = stateMachine;
     this.onFatal = onFatal;
-    RaftConfig raft = RaftConfig.defaults(config.id(), config.members().stream().map(Member::id).collect(
-            java.util.stream.Collectors.toCollection(java.util.TreeSet::new)))
+    Set<Long> voters = config.members().stream().map(Member::id).collect(Collectors.toSet());
+    RaftConfig raft = RaftConfig.defaults(config.id(), voters)
         .withElection(config.electionTicks(), config.heartbeatTicks(), true, true);
     this.core = RaftCore.start(raft, store.hardState(), loadLog(store), random);
     this.writer = new StorageWriter(config.id(), store, n -> post(() -> persisted(n)), this::fail);
@@ -84,11 +87,11 @@ public final class RaftNode implements Replica {
         core.lastIndex(), core.commitIndex(), config.members());
   }
 
-  private static java.util.List<Entry> loadLog(LogStore store) {
+  private static List<Entry> loadLog(LogStore store) {
     if (store.firstIndex() != 1 && store.lastIndex() >= store.firstIndex()) {
       throw new IllegalStateException("log starts at " + store.firstIndex() + " but snapshots are not supported yet");
     }
-    return store.lastIndex() < store.firstIndex() ? java.util.List.of() : store.entries(store.firstIndex(), store.lastIndex());
+    return store.entries(store.firstIndex(), store.lastIndex()); // an empty range when the log is empty
   }
 
   // ---------------------------------------------------------------- inputs from other threads

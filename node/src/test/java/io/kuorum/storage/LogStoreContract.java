@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,8 +22,21 @@ abstract class LogStoreContract {
 
   static final StoreIdentity ID = new StoreIdentity("cluster-a", 1);
 
-  /** A fresh empty store for {@link #ID}; the subclass closes it after the test. */
+  /** A fresh empty store for {@link #ID}; pass it through {@link #track} so it is closed after the test. */
   abstract LogStore store();
+
+  private final List<LogStore> opened = new ArrayList<>();
+
+  /** Closes {@code store} after the test (closing twice is allowed). */
+  <S extends LogStore> S track(S store) {
+    opened.add(store);
+    return store;
+  }
+
+  @AfterEach
+  void closeTracked() {
+    opened.forEach(LogStore::close);
+  }
 
   // ---- helpers -------------------------------------------------------------------------------
 

@@ -6,9 +6,7 @@ import io.kuorum.raft.Entry;
 import io.kuorum.raft.HardState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,22 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 class MapDbLogStoreTest extends LogStoreContract {
 
   @TempDir Path dir;
-  private final List<LogStore> opened = new ArrayList<>();
-
   @Override
   LogStore store() {
     return open();
   }
 
   private MapDbLogStore open() {
-    MapDbLogStore s = MapDbLogStore.open(dir.resolve("data"), ID);
-    opened.add(s);
-    return s;
-  }
-
-  @AfterEach
-  void closeAll() {
-    opened.forEach(LogStore::close);
+    return track(MapDbLogStore.open(dir.resolve("data"), ID));
   }
 
   /** Everything observable through the interface, for comparing a store before and after reopening. */

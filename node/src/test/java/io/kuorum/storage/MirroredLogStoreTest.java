@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,22 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 class MirroredLogStoreTest extends LogStoreContract {
 
   @TempDir Path dir;
-  private final List<LogStore> opened = new ArrayList<>();
-
   @Override
   LogStore store() {
     return open();
   }
 
   private MirroredLogStore open() {
-    MirroredLogStore s = MirroredLogStore.open(dir.resolve("data"), ID);
-    opened.add(s);
-    return s;
-  }
-
-  @AfterEach
-  void closeAll() {
-    opened.forEach(LogStore::close);
+    return track(MirroredLogStore.open(dir.resolve("data"), ID));
   }
 
   private Path copy(String which) {

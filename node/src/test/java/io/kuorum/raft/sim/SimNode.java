@@ -2,6 +2,7 @@ package io.kuorum.raft.sim;
 
 import io.kuorum.check.KvOutput;
 import io.kuorum.raft.Entry;
+import io.kuorum.raft.Message;
 import io.kuorum.raft.ProposeResult;
 import io.kuorum.raft.RaftConfig;
 import io.kuorum.raft.RaftCore;
@@ -101,7 +102,7 @@ final class SimNode {
     return disk;
   }
 
-  void receive(io.kuorum.raft.Message m) {
+  void receive(Message m) {
     if (!up) return;
     core.step(m);
     drive();
