@@ -17,12 +17,25 @@ public record Configuration(SortedSet<Long> voters, SortedSet<Long> learners, So
     voters = sorted(voters);
     learners = sorted(learners);
     outgoing = sorted(outgoing);
-    if (voters.isEmpty()) throw new IllegalArgumentException("a configuration needs at least one voter");
+    if (voters.isEmpty() && !(learners.isEmpty() && outgoing.isEmpty())) {
+      throw new IllegalArgumentException("a configuration with members needs at least one voter");
+    }
     for (long id : learners) {
       if (voters.contains(id) || outgoing.contains(id)) {
         throw new IllegalArgumentException("member " + id + " cannot be both a learner and a voter");
       }
     }
+  }
+
+  /** No configuration yet: a node started without one waits to be added to a cluster and never campaigns. */
+  public static Configuration none() {
+    return NONE;
+  }
+
+  private static final Configuration NONE = new Configuration(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+
+  public boolean isEmpty() {
+    return voters.isEmpty();
   }
 
   /** A simple (non-joint) configuration of voters only. */
@@ -62,6 +75,7 @@ public record Configuration(SortedSet<Long> voters, SortedSet<Long> learners, So
 
   @Override
   public String toString() {
+    if (isEmpty()) return "no configuration";
     return (isJoint() ? "voters " + voters + " (joint with outgoing " + outgoing + ")" : "voters " + voters)
         + (learners.isEmpty() ? "" : ", learners " + learners);
   }

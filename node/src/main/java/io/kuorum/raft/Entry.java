@@ -13,7 +13,9 @@ public record Entry(long index, long term, Type type, byte[] data) {
     /** The empty entry a new leader appends at the start of its term (§5.4.2, §8). */
     NOOP,
     /** A state machine command proposed by a client. */
-    COMMAND
+    COMMAND,
+    /** A new cluster configuration ({@link ConfigurationEntry}); it takes effect when appended (§6). */
+    CONFIG
   }
 
   /** Bytes an entry adds to a message besides its payload; used for byte-bounded batching. */
@@ -33,6 +35,10 @@ public record Entry(long index, long term, Type type, byte[] data) {
 
   public static Entry command(long index, long term, byte[] data) {
     return new Entry(index, term, Type.COMMAND, data);
+  }
+
+  public static Entry config(long index, long term, ConfigurationEntry configuration) {
+    return new Entry(index, term, Type.CONFIG, configuration.encode());
   }
 
   /** Size counted against message and in-flight byte limits. */

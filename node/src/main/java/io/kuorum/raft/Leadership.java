@@ -4,13 +4,16 @@ import io.kuorum.raft.Message.AppendEntries;
 import io.kuorum.raft.Message.AppendResponse;
 import io.kuorum.raft.Message.Heartbeat;
 import io.kuorum.raft.Message.HeartbeatResponse;
+import io.kuorum.raft.Message.TimeoutNow;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
- * A leader's state for one term: per-follower progress, replication, and the commit rule. It exists
- * only while this node leads; stepping down discards it, so no leader state leaks into other roles.
+ * A leader's state for one term: per-member progress, replication, the commit rule, learner catch-up
+ * and leadership transfer. It exists only while this node leads; stepping down discards it, so no
+ * leader state leaks into other roles.
  */
 final class Leadership {
 
@@ -18,24 +21,56 @@ final class Leadership {
   private final long term;
   private final RaftConfig config;
   private final RaftLog log;
-  private final Quorum quorum;
   private final Outbox outbox;
+  /** Index of this term's first entry: until it commits, this leader does not know the commit index (§8). */
+  private final long firstIndexOfTerm;
   private final Map<Long, FollowerProgress> followers = new TreeMap<>();
+  /** Learners added during this term: the tick they were added at and, once caught up, the tick that happened. */
+  private final Map<Long, CatchUp> catchUps = new TreeMap<>();
+  private Configuration configuration;
+  private Quorum quorum;
+  private long ticks;
   /** The commit index moved: followers with nothing else to receive should hear of it. */
   private boolean commitNews;
+  private Transfer transfer;
+  /** Set once the constructor is done: learners present when a term starts were not added in it. */
+  private boolean started;
 
-  Leadership(long id, long term, RaftConfig config, RaftLog log, Quorum quorum, Outbox outbox) {
+  private record CatchUp(long addedAtTick, OptionalLong caughtUpAtTick) {}
+
+  /** A leadership transfer in progress (dissertation §3.10). */
+  private record Transfer(long target, long startedAtTick, boolean timeoutNowSent) {}
+
+  Leadership(long id, long term, RaftConfig config, RaftLog log, Outbox outbox, Configuration configuration, Quorum quorum) {
     this.id = id;
     this.term = term;
     this.config = config;
     this.log = log;
-    this.quorum = quorum;
     this.outbox = outbox;
-    for (long voter : quorum.voters()) {
-      if (voter != id) {
-        followers.put(voter, new FollowerProgress(log.lastIndex() + 1, config.maxInflightAppends(), config.maxInflightBytes()));
+    this.firstIndexOfTerm = log.lastIndex() + 1;
+    reconfigure(configuration, quorum);
+    started = true;
+  }
+
+  /** A configuration entry was appended: replicate to the new members, forget the departed ones. */
+  void reconfigure(Configuration next, Quorum nextQuorum) {
+    configuration = next;
+    quorum = nextQuorum;
+    followers.keySet().retainAll(next.members());
+    catchUps.keySet().retainAll(next.learners());
+    for (long member : next.members()) {
+      if (member != id && !followers.containsKey(member)) {
+        // A member added mid-term is probed with the entry that added it, so it hears of the leader at once.
+        long nextIndex = started ? log.lastIndex() : log.lastIndex() + 1;
+        followers.put(member, new FollowerProgress(nextIndex, config.maxInflightAppends(), config.maxInflightBytes()));
+        if (started && next.learners().contains(member)) catchUps.put(member, new CatchUp(ticks, OptionalLong.empty()));
       }
     }
+    if (transfer != null && !next.voters().contains(transfer.target())) transfer = null;
+  }
+
+  void tick() {
+    ticks++;
   }
 
   /** Sends each follower what it can take now: batches of new entries, or news of the commit index. */
@@ -83,7 +118,9 @@ final class Leadership {
     if (pr.maybeUpdate(r.index())) {
       if (pr.state() == FollowerProgress.State.PROBE) pr.becomeReplicate();
       else pr.inflights().freeUpTo(r.index());
+      noteCatchUp(r.from(), pr);
       maybeCommit();
+      maybeSendTimeoutNow();
     }
   }
 
@@ -97,7 +134,7 @@ final class Leadership {
   /**
    * §5.3/§5.4.2: an index is committed once a quorum holds it, counting this leader only for what it
    * has made durable, and only if the entry there is of the current term; earlier entries are
-   * committed indirectly (Figure 8).
+   * committed indirectly (Figure 8). During a joint change the quorum is both majorities (§6).
    */
   boolean maybeCommit() {
     long quorumIndex = quorum.committedIndex(voter -> voter == id ? log.persisted() : matchOf(voter));
@@ -106,6 +143,11 @@ final class Leadership {
     log.commitTo(quorumIndex);
     commitNews = true;
     return true;
+  }
+
+  /** Whether an entry of this term is committed, so this leader knows the cluster's commit index (§8). */
+  boolean committedInTerm() {
+    return log.committed() >= firstIndexOfTerm;
   }
 
   private long matchOf(long voter) {
@@ -121,15 +163,89 @@ final class Leadership {
   boolean quorumActiveSinceLastCheck() {
     Map<Long, Boolean> active = new TreeMap<>();
     active.put(id, true);
-    followers.forEach((voter, pr) -> {
-      active.put(voter, pr.recentActive());
+    followers.forEach((member, pr) -> {
+      active.put(member, pr.recentActive());
       pr.clearRecentActive();
       if (pr.isStalled(log.lastIndex())) pr.becomeProbe();
     });
     return quorum.voteResult(active) == VoteResult.WON;
   }
 
-  /** Read-only view of a follower's progress, for status and tests. */
+  // ---------------------------------------------------------------- learners (dissertation §4.2.1)
+
+  /** A member close enough to the leader's log that promoting it will not stall commitment. */
+  boolean isCaughtUp(long member) {
+    if (member == id) return true;
+    FollowerProgress pr = followers.get(member);
+    return pr != null && pr.state() == FollowerProgress.State.REPLICATE && log.lastIndex() - pr.match() <= config.catchUpEntries();
+  }
+
+  private void noteCatchUp(long member, FollowerProgress pr) {
+    CatchUp c = catchUps.get(member);
+    if (c != null && c.caughtUpAtTick().isEmpty() && isCaughtUp(member)) {
+      catchUps.put(member, new CatchUp(c.addedAtTick(), OptionalLong.of(ticks)));
+    }
+  }
+
+  // ---------------------------------------------------------------- leadership transfer (dissertation §3.10)
+
+  void startTransfer(long target) {
+    transfer = new Transfer(target, ticks, false);
+    maybeSendTimeoutNow();
+  }
+
+  /** Once the target holds the whole log, it is told to campaign now; it wins at once if it can. */
+  private void maybeSendTimeoutNow() {
+    if (transfer == null || transfer.timeoutNowSent()) return;
+    FollowerProgress pr = followers.get(transfer.target());
+    if (pr != null && pr.match() == log.lastIndex()) {
+      outbox.sendNow(new TimeoutNow(id, transfer.target(), term));
+      transfer = new Transfer(transfer.target(), transfer.startedAtTick(), true);
+    }
+  }
+
+  OptionalLong transferTarget() {
+    return transfer == null ? OptionalLong.empty() : OptionalLong.of(transfer.target());
+  }
+
+  /** Ticks the transfer in progress has taken. */
+  long transferTicks() {
+    return transfer == null ? 0 : ticks - transfer.startedAtTick();
+  }
+
+  void abortTransfer() {
+    transfer = null;
+  }
+
+  /** The voter (other than this leader) with the most of the log, if any. */
+  OptionalLong mostUpToDateVoter() {
+    long best = 0;
+    long bestMatch = -1;
+    for (long voter : configuration.voters()) {
+      FollowerProgress pr = followers.get(voter);
+      if (voter != id && pr != null && pr.match() > bestMatch) {
+        best = voter;
+        bestMatch = pr.match();
+      }
+    }
+    return best == 0 ? OptionalLong.empty() : OptionalLong.of(best);
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  /** Replication progress of every other member, for status. */
+  Map<Long, MemberProgress> progress() {
+    Map<Long, MemberProgress> out = new TreeMap<>();
+    followers.forEach((member, pr) -> {
+      CatchUp c = catchUps.get(member);
+      OptionalLong catchUpTicks = c == null || c.caughtUpAtTick().isEmpty()
+          ? OptionalLong.empty() : OptionalLong.of(c.caughtUpAtTick().getAsLong() - c.addedAtTick());
+      out.put(member, new MemberProgress(pr.match(), log.lastIndex() - pr.match(), isCaughtUp(member), catchUpTicks));
+    });
+    return out;
+  }
+
+  /** Read-only view of a follower's progress, for tests. */
   Map<Long, FollowerProgress> followers() {
     return followers;
   }

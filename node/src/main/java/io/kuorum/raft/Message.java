@@ -15,9 +15,13 @@ public sealed interface Message {
 
   long term();
 
-  /** RequestVote RPC (§5.2). With {@code preVote}, {@code term} is the term the sender would campaign in. */
-  record RequestVote(long from, long to, long term, long lastLogIndex, long lastLogTerm, boolean preVote)
-      implements Message {}
+  /**
+   * RequestVote RPC (§5.2). With {@code preVote}, {@code term} is the term the sender would campaign in.
+   * With {@code transfer}, the campaign was started by the leader's {@link TimeoutNow}, so voters that
+   * still hear from that leader must not ignore it (dissertation §3.10, §4.2.3).
+   */
+  record RequestVote(long from, long to, long term, long lastLogIndex, long lastLogTerm, boolean preVote,
+      boolean transfer) implements Message {}
 
   /** Reply to {@link RequestVote}; a granted pre-vote carries the proposed term, anything else the voter's. */
   record VoteResponse(long from, long to, long term, boolean granted, boolean preVote) implements Message {}
@@ -43,4 +47,7 @@ public sealed interface Message {
   record Heartbeat(long from, long to, long term, long commit) implements Message {}
 
   record HeartbeatResponse(long from, long to, long term) implements Message {}
+
+  /** Leadership transfer (dissertation §3.10): the leader tells an up-to-date voter to campaign at once. */
+  record TimeoutNow(long from, long to, long term) implements Message {}
 }

@@ -13,5 +13,7 @@ public enum Mutation {
   /** Entries of earlier terms are committed by counting replicas, against §5.4.2 (Figure 8). */
   COMMIT_PREVIOUS_TERM_BY_COUNTING,
   /** Votes are granted regardless of how up-to-date the candidate's log is, against §5.4.1. */
-  NO_ELECTION_RESTRICTION
+  NO_ELECTION_RESTRICTION,
+  /** During a joint change, decisions need only a majority of C_new, against §6 (C_old's majority is skipped). */
+  JOINT_DECIDES_ON_NEW_ONLY
 }

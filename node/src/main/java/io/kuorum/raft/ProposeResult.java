@@ -2,7 +2,7 @@ package io.kuorum.raft;
 
 import java.util.OptionalLong;
 
-/** The answer to {@link RaftCore#propose(byte[])}. */
+/** The answer to a proposal: a command ({@link RaftCore#propose}) or a configuration change. */
 public sealed interface ProposeResult {
 
   /**
@@ -13,4 +13,10 @@ public sealed interface ProposeResult {
 
   /** This node is not the leader; {@code leaderHint} is the leader it knows of, if any. */
   record NotLeader(OptionalLong leaderHint) implements ProposeResult {}
+
+  /** The leader cannot take this proposal now or ever; {@code reason} says why and what to do. */
+  record Refused(String reason) implements ProposeResult {}
+
+  /** The cluster already is where the change would take it; nothing was appended. */
+  record Unchanged(String what) implements ProposeResult {}
 }

@@ -10,7 +10,8 @@ import java.util.TreeSet;
  * each term is drawn at random from [electionTicks, 2 * electionTicks) (§5.2).
  *
  * @param id this node's member id (positive, never reused)
- * @param voters the voting members, including this node
+ * @param voters the initial voters, including this node; empty for a node that waits to be added to a
+ *     cluster (the log's configuration entries override this as soon as there are any)
  * @param electionTicks base election timeout; also the check-quorum period
  * @param heartbeatTicks leader heartbeat interval; must be well below electionTicks
  * @param preVote campaign only after a pre-vote round says an election could be won (dissertation §9.6)
@@ -20,6 +21,8 @@ import java.util.TreeSet;
  * @param maxBytesPerAppend most payload bytes in one AppendEntries (one larger entry still goes alone)
  * @param maxInflightAppends most unacknowledged AppendEntries per follower when replicating
  * @param maxInflightBytes most unacknowledged bytes per follower when replicating
+ * @param catchUpEntries a learner at most this many entries behind the leader counts as caught up,
+ *     ready to become a voter
  * @param mutations deliberately broken rules, for tests only; empty in production
  */
 public record RaftConfig(
@@ -33,12 +36,15 @@ public record RaftConfig(
     long maxBytesPerAppend,
     int maxInflightAppends,
     long maxInflightBytes,
+    long catchUpEntries,
     Set<Mutation> mutations) {
 
   public RaftConfig {
     if (id <= 0) throw new IllegalArgumentException("id must be positive, got " + id);
     voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters)); // deterministic iteration order
-    if (!voters.contains(id)) throw new IllegalArgumentException("voters " + voters + " must include this node " + id);
+    if (!voters.isEmpty() && !voters.contains(id)) {
+      throw new IllegalArgumentException("voters " + voters + " must include this node " + id);
+    }
     if (heartbeatTicks < 1) throw new IllegalArgumentException("heartbeatTicks must be >= 1, got " + heartbeatTicks);
     if (electionTicks <= heartbeatTicks) {
       throw new IllegalArgumentException("electionTicks (" + electionTicks + ") must exceed heartbeatTicks (" + heartbeatTicks + ")");
@@ -47,27 +53,33 @@ public record RaftConfig(
     if (maxBytesPerAppend < 1) throw new IllegalArgumentException("maxBytesPerAppend must be >= 1");
     if (maxInflightAppends < 1) throw new IllegalArgumentException("maxInflightAppends must be >= 1");
     if (maxInflightBytes < 1) throw new IllegalArgumentException("maxInflightBytes must be >= 1");
+    if (catchUpEntries < 0) throw new IllegalArgumentException("catchUpEntries must be >= 0");
     mutations = mutations.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(mutations));
   }
 
   /** Production defaults in the spirit of etcd: 10-tick elections, 1-tick heartbeats, pre-vote and check-quorum on. */
   public static RaftConfig defaults(long id, Set<Long> voters) {
-    return new RaftConfig(id, voters, 10, 1, true, true, 1024, 1 << 20, 256, 16L << 20, Set.of());
+    return new RaftConfig(id, voters, 10, 1, true, true, 1024, 1 << 20, 256, 16L << 20, 1000, Set.of());
   }
 
   public RaftConfig withMutations(Set<Mutation> broken) {
     return new RaftConfig(id, voters, electionTicks, heartbeatTicks, preVote, checkQuorum, maxEntriesPerAppend,
-        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, broken);
+        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, catchUpEntries, broken);
   }
 
   public RaftConfig withBatching(int entriesPerAppend, long bytesPerAppend, int inflightAppends) {
     return new RaftConfig(id, voters, electionTicks, heartbeatTicks, preVote, checkQuorum, entriesPerAppend,
-        bytesPerAppend, inflightAppends, maxInflightBytes, mutations);
+        bytesPerAppend, inflightAppends, maxInflightBytes, catchUpEntries, mutations);
   }
 
   public RaftConfig withElection(int election, int heartbeat, boolean withPreVote, boolean withCheckQuorum) {
     return new RaftConfig(id, voters, election, heartbeat, withPreVote, withCheckQuorum, maxEntriesPerAppend,
-        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, mutations);
+        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, catchUpEntries, mutations);
+  }
+
+  public RaftConfig withCatchUpEntries(long entries) {
+    return new RaftConfig(id, voters, electionTicks, heartbeatTicks, preVote, checkQuorum, maxEntriesPerAppend,
+        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, entries, mutations);
   }
 
   boolean broken(Mutation m) {

@@ -7,12 +7,16 @@ import io.kuorum.raft.Message.AppendResponse;
 import io.kuorum.raft.Message.Heartbeat;
 import io.kuorum.raft.Message.HeartbeatResponse;
 import io.kuorum.raft.Message.RequestVote;
+import io.kuorum.raft.Message.TimeoutNow;
 import io.kuorum.raft.Message.VoteResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One Raft server's consensus logic (Ongaro &amp; Ousterhout, Figure 2), pure and deterministic: no
@@ -24,10 +28,11 @@ public final class RaftCore {
 
   private final RaftConfig config;
   private final Random random;
-  private final Quorum quorum;
   private final RaftLog log;
+  private final ConfigurationHistory configurations;
   private final Outbox outbox = new Outbox();
   private final List<RoleChange> roleChanges = new ArrayList<>();
+  private final List<String> notices = new ArrayList<>();
 
   private long term;
   private long votedFor;
@@ -46,8 +51,10 @@ public final class RaftCore {
   private RaftCore(RaftConfig config, HardState hardState, List<Entry> durableLog, Random random) {
     this.config = config;
     this.random = random;
-    this.quorum = new MajorityQuorum(config.voters());
     this.log = new RaftLog(durableLog, hardState.commit(), 0);
+    this.configurations = new ConfigurationHistory(
+        config.voters().isEmpty() ? Configuration.none() : Configuration.of(config.voters()));
+    configurations.written(durableLog);
     this.term = hardState.term();
     this.votedFor = hardState.votedFor();
     this.handedOut = hardState;
@@ -65,7 +72,14 @@ public final class RaftCore {
   public void tick() {
     electionElapsed++;
     if (role == Role.LEADER) {
+      leadership.tick();
       heartbeatElapsed++;
+      if (leadership.transferTarget().isPresent() && leadership.transferTicks() >= config.electionTicks()) {
+        // §3.10: a transfer that does not complete within an election timeout is abandoned.
+        notices.add("leadership transfer to " + leadership.transferTarget().getAsLong() + " abandoned: no new leader within "
+            + config.electionTicks() + " ticks; taking proposals again");
+        leadership.abortTransfer();
+      }
       if (electionElapsed >= config.electionTicks()) {
         electionElapsed = 0;
         boolean quorumActive = leadership.quorumActiveSinceLastCheck();
@@ -79,27 +93,143 @@ public final class RaftCore {
         leadership.broadcastHeartbeat();
       }
     } else if (electionElapsed >= randomizedElectionTimeout) {
-      campaign(config.preVote(), "election timeout after " + electionElapsed + " ticks");
+      if (configuration().isVoter(config.id())) {
+        campaign(config.preVote(), false, "election timeout after " + electionElapsed + " ticks");
+      } else {
+        // Learners, removed members and nodes not yet added never campaign.
+        electionElapsed = randomizedElectionTimeout;
+      }
     }
   }
 
-  /** Proposes a command; only the leader accepts. */
+  /** Proposes a command; only the leader accepts, and not while it hands leadership over. */
   public ProposeResult propose(byte[] command) {
-    if (role != Role.LEADER) {
-      return new ProposeResult.NotLeader(leaderId == NONE ? OptionalLong.empty() : OptionalLong.of(leaderId));
-    }
+    if (role != Role.LEADER) return new ProposeResult.NotLeader(leader());
+    if (leadership.transferTarget().isPresent()) return transferInProgress();
     Entry e = Entry.command(log.lastIndex() + 1, term, command);
     log.append(e);
     return new ProposeResult.Accepted(e.index(), e.term());
   }
 
+  private ProposeResult transferInProgress() {
+    return new ProposeResult.Refused("leadership is being transferred to " + leadership.transferTarget().getAsLong()
+        + ": retry at the new leader");
+  }
+
+  // ---------------------------------------------------------------- membership (§6, dissertation §4)
+
+  /**
+   * Adds a learner: it receives the log but neither votes nor counts. {@code context} is carried in
+   * the configuration entry for the runtime (member addresses); the core never reads it.
+   */
+  public ProposeResult addLearner(long member, byte[] context) {
+    return changeConfiguration(c -> ConfigurationChange.addLearner(c, member), context);
+  }
+
+  public ProposeResult removeLearner(long member, byte[] context) {
+    return changeConfiguration(c -> ConfigurationChange.removeLearner(c, member), context);
+  }
+
+  /**
+   * Starts one joint-consensus transition to exactly {@code voters}: appends C_old,new now; the leader
+   * appends C_new by itself once C_old,new is committed. Every new voter must be a caught-up learner.
+   */
+  public ProposeResult changeVoters(Set<Long> voters, byte[] context) {
+    if (role == Role.LEADER) {
+      for (long member : voters) {
+        if (configuration().learners().contains(member) && !leadership.isCaughtUp(member)) {
+          MemberProgress p = leadership.progress().get(member);
+          return new ProposeResult.Refused("member " + member + " is a learner that has not caught up: it is " + p.lag()
+              + " entries behind (at most " + config.catchUpEntries() + " allowed); wait for it and retry");
+        }
+      }
+    }
+    return changeConfiguration(c -> ConfigurationChange.enterJoint(c, voters), context);
+  }
+
+  private ProposeResult changeConfiguration(Function<Configuration, ConfigurationChange.Outcome> change,
+      byte[] context) {
+    if (role != Role.LEADER) return new ProposeResult.NotLeader(leader());
+    boolean inFlight = configurations.latestIndex() > log.committed();
+    ConfigurationChange.Outcome outcome = change.apply(configuration());
+    if (outcome instanceof ConfigurationChange.Outcome.Rejected r) return new ProposeResult.Refused(r.reason());
+    if (inFlight) {
+      return new ProposeResult.Refused("a configuration change is in progress (" + configuration() + " at index "
+          + configurations.latestIndex() + " is not committed yet): wait until it completes");
+    }
+    if (outcome instanceof ConfigurationChange.Outcome.AlreadyDone d) return new ProposeResult.Unchanged(d.what());
+    // §8 / dissertation §4.1: until an entry of its term commits, a new leader may not know of a
+    // change still in flight from its predecessor.
+    if (!leadership.committedInTerm()) {
+      return new ProposeResult.Refused("this node was just elected leader of term " + term
+          + " and has not committed an entry of its term yet: retry shortly");
+    }
+    if (leadership.transferTarget().isPresent()) return transferInProgress();
+    Configuration next = ((ConfigurationChange.Outcome.Accepted) outcome).next();
+    return appendConfiguration(new ConfigurationEntry(next, context));
+  }
+
+  private ProposeResult appendConfiguration(ConfigurationEntry next) {
+    Entry e = Entry.config(log.lastIndex() + 1, term, next);
+    log.append(e);
+    configurations.written(List.of(e));
+    leadership.reconfigure(configuration(), quorum());
+    notices.add("appended configuration " + next.configuration() + " at index " + e.index());
+    return new ProposeResult.Accepted(e.index(), e.term());
+  }
+
+  /**
+   * §6: once C_old,new is committed the leader appends C_new; once C_new is committed a leader that is
+   * not among its voters steps down, first handing over to the most up-to-date voter.
+   */
+  private void advanceConfiguration() {
+    if (configurations.latestIndex() > log.committed()) return;
+    Configuration c = configuration();
+    if (c.isJoint()) {
+      ConfigurationChange.Outcome leave = ConfigurationChange.leaveJoint(c);
+      appendConfiguration(new ConfigurationEntry(((ConfigurationChange.Outcome.Accepted) leave).next(),
+          configurations.latestEntry().context()));
+    } else if (!c.voters().contains(config.id())) {
+      OptionalLong successor = leadership.mostUpToDateVoter();
+      if (successor.isPresent() && leadership.progress().get(successor.getAsLong()).lag() == 0) {
+        outbox.sendNow(new TimeoutNow(config.id(), successor.getAsLong(), term));
+      }
+      becomeFollower(term, NONE, "stepped down: no longer a voter in " + c + " (index " + configurations.latestIndex()
+          + ")" + (successor.isPresent() ? "; handing over to " + successor.getAsLong() : ""));
+    }
+  }
+
+  /**
+   * Dissertation §3.10: hands leadership to {@code target} (0: the most up-to-date voter). The leader
+   * stops taking proposals, brings the target up to date and tells it to campaign at once; if no new
+   * leader emerges within an election timeout the transfer is abandoned.
+   */
+  public TransferResult transferLeadership(long target) {
+    if (role != Role.LEADER) return new TransferResult.NotLeader(leader());
+    if (target == config.id()) return new TransferResult.AlreadyLeader(target);
+    if (leadership.transferTarget().isPresent()) {
+      return new TransferResult.Refused("a transfer to " + leadership.transferTarget().getAsLong() + " is in progress");
+    }
+    if (target == 0) {
+      OptionalLong best = leadership.mostUpToDateVoter();
+      if (best.isEmpty()) return new TransferResult.Refused("there is no other voter to hand leadership to");
+      target = best.getAsLong();
+    } else if (!configuration().voters().contains(target)) {
+      return new TransferResult.Refused("member " + target + " is not a voter of " + configuration());
+    }
+    leadership.startTransfer(target);
+    notices.add("transferring leadership to " + target);
+    return new TransferResult.Started(target);
+  }
+
   /** Handles one message from a peer. Messages may arrive late, twice, out of order, or not at all. */
   public void step(Message m) {
     if (m.to() != config.id()) throw new IllegalArgumentException("message for " + m.to() + " delivered to " + config.id());
-    if (m.from() == config.id() || !config.voters().contains(m.from())) return; // not a member we know
+    if (m.from() == config.id()) return;
     if (m.term() > term) {
-      // §4.2.3 with check-quorum: while we hear from a leader, a vote request is a disruption, not news.
-      if (m instanceof RequestVote && inLease()) return;
+      // §4.2.3: while we hear from a leader, a vote request is a disruption (a removed or partitioned
+      // server), not news, unless the leader itself asked for the election (§3.10).
+      if (m instanceof RequestVote rv && !rv.transfer() && inLease()) return;
       if (!carriesProposedTerm(m)) {
         becomeFollower(m.term(), isFromLeader(m) ? m.from() : NONE, "saw term " + m.term() + " from " + m.from());
       }
@@ -115,6 +245,10 @@ public final class RaftCore {
       if (role == Role.LEADER) leadership.onAppendResponse(ar);
     } else if (m instanceof HeartbeatResponse hr) {
       if (role == Role.LEADER) leadership.onHeartbeatResponse(hr);
+    } else if (m instanceof TimeoutNow) {
+      if (role != Role.LEADER && configuration().isVoter(config.id())) {
+        campaign(false, true, "leader " + m.from() + " handed over leadership");
+      }
     }
   }
 
@@ -125,17 +259,20 @@ public final class RaftCore {
    * runtime must carry them out and {@link #advance} them in order.
    */
   public Optional<Ready> ready() {
+    if (role == Role.LEADER) advanceConfiguration();
     if (role == Role.LEADER) leadership.replicate();
     HardState hs = hardState();
     Optional<HardState> changed = hs.equals(handedOut) ? Optional.empty() : Optional.of(hs);
     handedOut = hs;
     List<Entry> entries = log.takeUnstable();
     List<Entry> committed = log.takeCommitted();
-    if (changed.isEmpty() && entries.isEmpty() && committed.isEmpty() && outbox.isEmpty() && roleChanges.isEmpty()) {
+    if (changed.isEmpty() && entries.isEmpty() && committed.isEmpty() && outbox.isEmpty() && roleChanges.isEmpty()
+        && notices.isEmpty()) {
       return Optional.empty();
     }
-    Ready r = new Ready(changed, entries, outbox.drainNow(), outbox.drainAfterPersist(), committed, roleChanges);
+    Ready r = new Ready(changed, entries, outbox.drainNow(), outbox.drainAfterPersist(), committed, roleChanges, notices);
     roleChanges.clear();
+    notices.clear();
     return Optional.of(r);
   }
 
@@ -154,7 +291,7 @@ public final class RaftCore {
 
   // ---------------------------------------------------------------- elections (§5.2, §9.6)
 
-  private void campaign(boolean preVote, String why) {
+  private void campaign(boolean preVote, boolean transfer, String why) {
     electionElapsed = 0;
     resetElectionTimer();
     leaderId = NONE;
@@ -170,6 +307,7 @@ public final class RaftCore {
       campaignTerm = term;
     }
     roleChanges.add(new RoleChange(role, campaignTerm, NONE, why));
+    Quorum quorum = quorum();
     tally = new VoteTally(quorum);
     tally.record(config.id(), true);
     if (tally.result() == VoteResult.WON) {
@@ -179,7 +317,8 @@ public final class RaftCore {
     for (long voter : quorum.voters()) {
       if (voter != config.id()) {
         // After persist: a candidate's request must not outlive a crash that forgot its term and vote.
-        outbox.sendAfterPersist(new RequestVote(config.id(), voter, campaignTerm, log.lastIndex(), log.lastTerm(), preVote));
+        outbox.sendAfterPersist(new RequestVote(config.id(), voter, campaignTerm, log.lastIndex(), log.lastTerm(), preVote,
+            transfer));
       }
     }
   }
@@ -214,7 +353,7 @@ public final class RaftCore {
   }
 
   private void onCampaignWon() {
-    if (role == Role.PRE_CANDIDATE) campaign(false, "pre-vote won: votes " + tally);
+    if (role == Role.PRE_CANDIDATE) campaign(false, false, "pre-vote won: votes " + tally);
     else becomeLeader();
   }
 
@@ -225,7 +364,7 @@ public final class RaftCore {
     tally = null;
     electionElapsed = 0;
     heartbeatElapsed = 0;
-    leadership = new Leadership(config.id(), term, config, log, quorum, outbox);
+    leadership = new Leadership(config.id(), term, config, log, outbox, configuration(), quorum());
     // §5.4.2/§8: an entry of the new term lets earlier entries commit and tells the followers who leads.
     log.append(Entry.noop(log.lastIndex() + 1, term));
     roleChanges.add(new RoleChange(Role.LEADER, term, config.id(), "elected with votes " + votes));
@@ -256,7 +395,7 @@ public final class RaftCore {
       // Everything up to our commit index matches any current leader (leader completeness).
       reply = accept(ae.from(), log.committed());
     } else if (log.matchTerm(ae.prevLogIndex(), ae.prevLogTerm())) {
-      log.appendFromLeader(ae.prevLogIndex(), ae.entries());
+      configurations.written(log.appendFromLeader(ae.prevLogIndex(), ae.entries()));
       long lastNew = ae.prevLogIndex() + ae.entries().size();
       log.commitTo(Math.min(ae.leaderCommit(), lastNew));
       reply = accept(ae.from(), lastNew);
@@ -308,9 +447,19 @@ public final class RaftCore {
     return m instanceof AppendEntries || m instanceof Heartbeat;
   }
 
-  /** A leader is known and was heard from within the minimum election timeout. */
+  /**
+   * A leader is known and was heard from within the minimum election timeout. Only with check-quorum
+   * (the default): without it a leader cut off from the majority never steps down, and its followers
+   * would ignore the majority's candidates for as long as they still hear from it.
+   */
   private boolean inLease() {
     return config.checkQuorum() && leaderId != NONE && electionElapsed < config.electionTicks();
+  }
+
+  /** The quorum of the latest configuration: both majorities during a joint change (§6). */
+  private Quorum quorum() {
+    Configuration c = configuration();
+    return c.isJoint() && config.broken(Mutation.JOINT_DECIDES_ON_NEW_ONLY) ? new MajorityQuorum(c.voters()) : c.quorum();
   }
 
   /** §5.1: a request with a stale term is rejected with our term, which makes its sender step down. */
@@ -343,6 +492,26 @@ public final class RaftCore {
   /** The leader this node follows (or itself), if known. */
   public OptionalLong leader() {
     return leaderId == NONE ? OptionalLong.empty() : OptionalLong.of(leaderId);
+  }
+
+  /** The configuration this node uses: the latest in its log, committed or not (§6). */
+  public Configuration configuration() {
+    return configurations.latest();
+  }
+
+  /** Index of the entry that set {@link #configuration()}; 0 for the one the node started with. */
+  public long configurationIndex() {
+    return configurations.latestIndex();
+  }
+
+  /** As leader: every other member's replication progress; empty otherwise. */
+  public Map<Long, MemberProgress> progress() {
+    return role == Role.LEADER ? leadership.progress() : Map.of();
+  }
+
+  /** As leader: the member leadership is being handed to, if a transfer is in progress. */
+  public OptionalLong transferTarget() {
+    return role == Role.LEADER ? leadership.transferTarget() : OptionalLong.empty();
   }
 
   public HardState hardState() {

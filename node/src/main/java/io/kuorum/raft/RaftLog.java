@@ -117,20 +117,25 @@ final class RaftLog {
   /**
    * AppendEntries on a follower once (prevIndex, prevTerm) matched: skips entries it already has,
    * and truncates at the first conflicting one (§5.3). An entry that is already present is never
-   * removed, so a delayed or duplicated message cannot shorten the log.
+   * removed, so a delayed or duplicated message cannot shorten the log. Returns the entries actually
+   * written (the rest were already there).
    */
-  void appendFromLeader(long prevIndex, List<Entry> incoming) {
+  List<Entry> appendFromLeader(long prevIndex, List<Entry> incoming) {
     if (prevIndex > lastIndex() || (!incoming.isEmpty() && incoming.get(0).index() != prevIndex + 1)) {
       throw new IllegalArgumentException("entries " + incoming + " do not follow index " + prevIndex + " of a log ending at "
           + lastIndex());
     }
-    for (Entry e : incoming) {
+    for (int i = 0; i < incoming.size(); i++) {
+      Entry e = incoming.get(i);
       if (e.index() <= lastIndex()) {
         if (term(e.index()) == e.term()) continue;
         truncateFrom(e.index());
       }
-      entries.add(e);
+      List<Entry> written = incoming.subList(i, incoming.size());
+      entries.addAll(written);
+      return written;
     }
+    return List.of();
   }
 
   private void truncateFrom(long index) {

@@ -14,6 +14,7 @@ import java.util.Optional;
  *   <li>only then send {@link #sendAfterPersist()}: votes and replies promise durable state;</li>
  *   <li>apply {@link #committed()} to the state machine, in order.</li>
  * </ol>
+ * {@link #roleChanges()} and {@link #notices()} say what the node decided and why, for the log.
  */
 public record Ready(
     Optional<HardState> hardState,
@@ -21,7 +22,8 @@ public record Ready(
     List<Message> sendNow,
     List<Message> sendAfterPersist,
     List<Entry> committed,
-    List<RoleChange> roleChanges) {
+    List<RoleChange> roleChanges,
+    List<String> notices) {
 
   public Ready {
     entries = List.copyOf(entries);
@@ -29,6 +31,7 @@ public record Ready(
     sendAfterPersist = List.copyOf(sendAfterPersist);
     committed = List.copyOf(committed);
     roleChanges = List.copyOf(roleChanges);
+    notices = List.copyOf(notices);
   }
 
   /** True when there is something to make durable before {@link #sendAfterPersist()} may leave. */

@@ -59,6 +59,7 @@ final class EntryCodec {
     return switch (type) {
       case NOOP -> 0;
       case COMMAND -> 1;
+      case CONFIG -> 2;
     };
   }
 
@@ -66,6 +67,7 @@ final class EntryCodec {
     return switch (code) {
       case 0 -> Entry.Type.NOOP;
       case 1 -> Entry.Type.COMMAND;
+      case 2 -> Entry.Type.CONFIG;
       default -> throw new CorruptRecordException("entry " + index + " has unknown type code " + code
           + " (written by a newer Kuorum version?)");
     };

@@ -112,7 +112,9 @@ class ConfigurationChangeTest {
 
   @Test
   void invalidConfigurationsCannotBeBuilt() {
-    assertThatThrownBy(() -> config("||")).hasMessageContaining("at least one voter");
+    assertThat(config("||")).isEqualTo(Configuration.none());
+    assertThatThrownBy(() -> config("|3|")).hasMessageContaining("at least one voter");
+    assertThatThrownBy(() -> config("|3|4")).hasMessageContaining("at least one voter");
     assertThatThrownBy(() -> config("1,2|2|")).hasMessageContaining("both a learner and a voter");
     assertThatThrownBy(() -> config("1|3|3")).hasMessageContaining("both a learner and a voter");
   }

@@ -53,6 +53,14 @@ final class TestCluster {
     return this;
   }
 
+  /** Starts a node with no configuration: it waits to be added to the cluster. */
+  TestCluster startEmpty(long id) {
+    configs.put(id, RaftConfig.defaults(id, Set.of()));
+    disks.put(id, new Stored(HardState.INITIAL, List.of()));
+    restart(id);
+    return this;
+  }
+
   TestCluster start() {
     for (long id : configs.keySet()) restart(id);
     return this;

@@ -25,7 +25,7 @@ class BrokenVariantsTest {
     for (long seed = first; seed < first + MAX_SEEDS && caught.isEmpty(); seed++) {
       tried++;
       for (int nodes : new int[] {3, 5}) {
-        RunResult r = Simulation.run(SimConfig.standard(nodes).crashHeavy().withMutation(mutation), seed);
+        RunResult r = Simulation.run(configFor(mutation, nodes), seed);
         if (!r.safe()) {
           caught = Optional.of(r);
           break;
@@ -34,6 +34,14 @@ class BrokenVariantsTest {
     }
     assertThat(caught).as("a violation caused by %s within %d seeds", mutation, MAX_SEEDS).isPresent();
     System.out.println(mutation + " caught after " + tried + " seed(s):\n" + caught.get().describe());
+  }
+
+  /** Membership mutations need membership changes to show; the others run on fixed voters. */
+  private static SimConfig configFor(Mutation mutation, int nodes) {
+    if (mutation == Mutation.JOINT_DECIDES_ON_NEW_ONLY) {
+      return SimConfig.standard(nodes).withMutation(mutation).withMembership(SimConfig.Membership.RANDOM, 6);
+    }
+    return SimConfig.standard(nodes).crashHeavy().withMutation(mutation);
   }
 
   /**

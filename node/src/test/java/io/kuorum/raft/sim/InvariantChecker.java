@@ -70,12 +70,35 @@ final class InvariantChecker {
     }
     for (RoleChange rc : r.roleChanges()) {
       if (rc.role() == Role.LEADER) becameLeader(node, rc.term());
+      // Learners, removed members and nodes not yet added never campaign.
+      boolean campaigns = rc.role() == Role.CANDIDATE || rc.role() == Role.PRE_CANDIDATE;
+      if (campaigns && !node.core().configuration().isVoter(node.id)) {
+        violation("node " + node.id + " campaigned in term " + rc.term() + " but is not a voter of " + node.core().configuration());
+      }
     }
+    if (!r.entries().isEmpty() && ledThroughout) checkOneChangeAtATime(node, r.entries());
     for (Entry e : r.committed()) {
       Committed c = committed.get(e.index());
       if (c == null) committed.put(e.index(), new Committed(e, node.core().term()));
       else if (!c.entry().equals(e)) {
         violation("state machine safety: index " + e.index() + " committed as " + c.entry() + " and as " + e + " on node " + node.id);
+      }
+    }
+  }
+
+  /** A leader appends a configuration entry only once the previous one is committed (§6, one change at a time). */
+  private void checkOneChangeAtATime(SimNode node, List<Entry> appended) {
+    List<Entry> log = logs.get(node.id);
+    for (Entry e : appended) {
+      if (e.type() != Entry.Type.CONFIG) continue;
+      for (long i = e.index() - 1; i >= 1; i--) {
+        if (log.get((int) (i - 1)).type() == Entry.Type.CONFIG) {
+          if (i > node.core().commitIndex()) {
+            violation("leader " + node.id + " appended a configuration at " + e.index() + " while the one at " + i
+                + " was not committed (commit index " + node.core().commitIndex() + ")");
+          }
+          break;
+        }
       }
     }
   }

@@ -24,7 +24,11 @@ record RunResult(
     int opsFailed,
     long messagesSent,
     long messagesDropped,
-    long fingerprint) {
+    long fingerprint,
+    List<Integer> votersReached,
+    int membershipChanges,
+    int membershipRefusals,
+    int transfers) {
 
   boolean safe() {
     return violations.isEmpty() && linearizability.isLinearizable();
@@ -37,13 +41,19 @@ record RunResult(
         .append(config.preVote()).append(", check-quorum ").append(config.checkQuorum());
     if (!config.mutations().isEmpty()) sb.append(", mutations ").append(config.mutations());
     sb.append(")\n  replay: ./mvnw -pl node test -Dtest=")
-        .append(config.mutations().isEmpty() ? "SimulationTest" : "BrokenVariantsTest")
+        .append(!config.mutations().isEmpty() ? "BrokenVariantsTest"
+            : config.membership() == SimConfig.Membership.FIXED ? "SimulationTest" : "MembershipSimulationTest")
         .append(" -Dsim.seed=").append(seed).append(" -Dsim.nodes=").append(config.nodes()).append('\n');
     violations.forEach(v -> sb.append("  invariant violated: ").append(v).append('\n'));
     if (!linearizability.isLinearizable()) sb.append("  ").append(linearizability.describe()).append('\n');
     sb.append("  faults=").append(faults).append(" crashes=").append(crashes).append(" leaders=").append(leadersElected)
         .append(" ops ok/unknown/failed=").append(opsOk).append('/').append(opsUnknown).append('/').append(opsFailed)
         .append(" recoveryTicks=").append(recoveryTicks.isPresent() ? recoveryTicks.getAsLong() : "never");
+    if (config.membership() != SimConfig.Membership.FIXED) {
+      sb.append(" membership ").append(config.membership()).append(": voter counts ").append(votersReached)
+          .append(", changes accepted/refused ").append(membershipChanges).append('/').append(membershipRefusals)
+          .append(", transfers ").append(transfers);
+    }
     return sb.toString();
   }
 }

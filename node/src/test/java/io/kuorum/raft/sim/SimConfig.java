@@ -13,6 +13,10 @@ import java.util.Set;
  * @param faultEveryMaxMs longest gap between two faults
  * @param crashWeight relative weight of crash faults among all faults
  * @param maxEntriesPerAppend batching bound handed to the core (small values expose more interleavings)
+ * @param everyBatchWaits every Ready waits a full fsync delay, even one with nothing to make durable (a
+ *     slow, saturated disk: long queues, wide windows between a reply and its durability)
+ * @param membership whether and how the voter set changes during the run
+ * @param spareNodes nodes started without a configuration, waiting to be added (ids after the voters)
  */
 record SimConfig(
     int nodes,
@@ -32,27 +36,55 @@ record SimConfig(
     long fsyncMaxMs,
     int maxEntriesPerAppend,
     int maxInflightAppends,
-    Set<Mutation> mutations) {
+    Set<Mutation> mutations,
+    boolean everyBatchWaits,
+    Membership membership,
+    int spareNodes) {
+
+  /** How the {@link MembershipDriver} changes the cluster. */
+  enum Membership {
+    /** The initial voters stay the voters. */
+    FIXED,
+    /** Random grow, shrink and replace transitions (the leader among the removed ones at times), and transfers. */
+    RANDOM,
+    /** From one voter to 3, 5, 3 and back to 1. */
+    GROW_AND_SHRINK
+  }
 
   static SimConfig standard(int nodes) {
-    return new SimConfig(nodes, 10, 10, true, true, 8_000, 4_000, 4, 4, 1_000, 150, 1_200, 3, 1, 4, 8, 4, Set.of());
+    return new SimConfig(nodes, 10, 10, true, true, 8_000, 4_000, 4, 4, 1_000, 150, 1_200, 3, 1, 4, 8, 4, Set.of(),
+        false, Membership.FIXED, 0);
+  }
+
+  /** No faults at all: the whole run is calm. */
+  SimConfig withoutFaults() {
+    return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, 0, chaosMs + calmMs, clients, keys, opTimeoutMs,
+        faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
+        mutations, everyBatchWaits, membership, spareNodes);
+  }
+
+  /** A run whose voters change while faults happen; spare nodes wait to be added. */
+  SimConfig withMembership(Membership how, int spares) {
+    return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
+        faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
+        mutations, everyBatchWaits, how, spares);
   }
 
   SimConfig withMutation(Mutation m) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        Set.of(m));
+        Set.of(m), everyBatchWaits, membership, spareNodes);
   }
 
   SimConfig withElectionRules(boolean withPreVote, boolean withCheckQuorum) {
     return new SimConfig(nodes, tickMs, electionTicks, withPreVote, withCheckQuorum, chaosMs, calmMs, clients, keys,
         opTimeoutMs, faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend,
-        maxInflightAppends, mutations);
+        maxInflightAppends, mutations, everyBatchWaits, membership, spareNodes);
   }
 
   /** More crashes, slower disks and one entry per append: the interleavings that expose persistence bugs. */
   SimConfig crashHeavy() {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
-        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations);
+        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations, true, membership, spareNodes);
   }
 }

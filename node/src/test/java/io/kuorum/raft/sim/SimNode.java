@@ -44,6 +44,7 @@ final class SimNode {
   private final Random random;
   private final long fsyncMinMs;
   private final long fsyncMaxMs;
+  private final boolean everyBatchWaits;
 
   private RaftCore core;
   private boolean up;
@@ -55,7 +56,7 @@ final class SimNode {
   private final Map<Long, Waiter> waitersByIndex = new HashMap<>();
 
   SimNode(long id, RaftConfig config, EventQueue events, SimNetwork network, Observer observer, Random random,
-      long fsyncMinMs, long fsyncMaxMs) {
+      long fsyncMinMs, long fsyncMaxMs, boolean everyBatchWaits) {
     this.id = id;
     this.disk = new SimDisk(id);
     this.config = config;
@@ -65,6 +66,7 @@ final class SimNode {
     this.random = random;
     this.fsyncMinMs = fsyncMinMs;
     this.fsyncMaxMs = fsyncMaxMs;
+    this.everyBatchWaits = everyBatchWaits;
   }
 
   void start(long tickMs) {
@@ -116,6 +118,13 @@ final class SimNode {
     return result;
   }
 
+  /** An administrative request (membership change, transfer) to this node's core. */
+  <T> T act(java.util.function.Function<RaftCore, T> request) {
+    T result = request.apply(core);
+    drive();
+    return result;
+  }
+
   /** The runtime loop: take every Ready, send what may go now, and schedule its fsync. */
   private void drive() {
     while (up) {
@@ -125,7 +134,9 @@ final class SimNode {
       observer.readyTaken(this, r);
       r.sendNow().forEach(network::send);
       syncing.addLast(r);
-      long syncAt = Math.max(lastSyncAt, events.now()) + fsyncMinMs + random.nextInt((int) (fsyncMaxMs - fsyncMinMs + 1));
+      // Batches complete in order; normally only one with something to make durable pays for an fsync.
+      long fsync = r.mustPersist() || everyBatchWaits ? fsyncMinMs + random.nextInt((int) (fsyncMaxMs - fsyncMinMs + 1)) : 0;
+      long syncAt = Math.max(lastSyncAt, events.now()) + fsync;
       lastSyncAt = syncAt;
       int life = incarnation;
       events.at(syncAt, () -> synced(life));

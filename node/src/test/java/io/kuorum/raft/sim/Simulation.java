@@ -55,14 +55,18 @@ final class Simulation implements SimNode.Observer {
       fingerprint = 31 * fingerprint + 17 * events.now() + m.hashCode();
       node(m.to()).receive(m);
     });
-    for (long id = 1; id <= config.nodes(); id++) ids.add(id);
+    TreeSet<Long> voters = new TreeSet<>();
+    for (long id = 1; id <= config.nodes(); id++) voters.add(id);
+    for (long id = 1; id <= config.nodes() + config.spareNodes(); id++) ids.add(id);
     for (long id : ids) {
-      RaftConfig rc = RaftConfig.defaults(id, new TreeSet<>(ids))
+      // Spare nodes start with no configuration: they wait to be added and never campaign.
+      RaftConfig rc = RaftConfig.defaults(id, voters.contains(id) ? voters : new TreeSet<>())
           .withElection(config.electionTicks(), 1, config.preVote(), config.checkQuorum())
           .withBatching(config.maxEntriesPerAppend(), 64 * 1024, config.maxInflightAppends())
+          .withCatchUpEntries(2L * config.maxEntriesPerAppend())
           .withMutations(config.mutations());
       nodes.put(id, new SimNode(id, rc, events, network, this, new Random(random.nextLong()), config.fsyncMinMs(),
-          config.fsyncMaxMs()));
+          config.fsyncMaxMs(), config.everyBatchWaits()));
     }
   }
 
@@ -72,19 +76,25 @@ final class Simulation implements SimNode.Observer {
 
   RunResult run() {
     Nemesis nemesis = new Nemesis(this, new Random(random.nextLong()), config);
+    for (int c = 0; c < config.clients(); c++) {
+      clients.add(new SimClient(c, this, new Random(random.nextLong()), history, config));
+    }
+    // Drawn after the clients' seeds, so runs without membership changes replay as they always did.
+    MembershipDriver membership = new MembershipDriver(this, new Random(random.nextLong()), config);
     try {
       for (SimNode n : nodes.values()) restart(n);
-      for (int c = 0; c < config.clients(); c++) {
-        SimClient client = new SimClient(c, this, new Random(random.nextLong()), history, config);
-        clients.add(client);
-        client.start();
-      }
+      clients.forEach(SimClient::start);
       nemesis.unleash(config.chaosMs());
+      // Changes go on after healing too, but stop in time for the last one to finish before the end.
+      membership.start(config.chaosMs() + config.calmMs() / 2);
       runUntil(config.chaosMs());
       heal();
       runUntil(config.chaosMs() + config.calmMs());
       clientsStopped = true;
       clients.forEach(SimClient::abandon);
+      // With the load gone, a change still in progress has a second to finish.
+      runUntil(config.chaosMs() + config.calmMs() + 1_000);
+      checkNoChangeIsStuck();
     } catch (RuntimeException e) {
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
@@ -96,7 +106,18 @@ final class Simulation implements SimNode.Observer {
         invariants.leadersElected,
         recoveredAt < 0 ? OptionalLong.empty() : OptionalLong.of((recoveredAt - healedAt) / config.tickMs()),
         clients.stream().mapToInt(c -> c.ok).sum(), clients.stream().mapToInt(c -> c.unknown).sum(),
-        clients.stream().mapToInt(c -> c.failed).sum(), network.sent, network.dropped, fingerprint);
+        clients.stream().mapToInt(c -> c.failed).sum(), network.sent, network.dropped, fingerprint,
+        List.copyOf(membership.reached), membership.changesAccepted, membership.changesRefused, membership.transfers);
+  }
+
+  /** Liveness of membership: long after the faults healed, no leader may still be between C_old and C_new. */
+  private void checkNoChangeIsStuck() {
+    for (SimNode n : nodes.values()) {
+      if (n.isUp() && n.core().role() == Role.LEADER && n.core().configuration().isJoint()) {
+        invariants.violation("leader " + n.id + " is still in the joint configuration " + n.core().configuration()
+            + " (index " + n.core().configurationIndex() + ", commit " + n.core().commitIndex() + ") at the end of the run");
+      }
+    }
   }
 
   private void runUntil(long time) {
@@ -184,6 +205,10 @@ final class Simulation implements SimNode.Observer {
 
   SimNode node(long id) {
     return nodes.get(id);
+  }
+
+  void violation(String what) {
+    invariants.violation(what);
   }
 
   boolean clientsStopped() {

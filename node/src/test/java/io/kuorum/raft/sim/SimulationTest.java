@@ -39,7 +39,7 @@ class SimulationTest {
       }
       if (failures.size() >= 3) break;
     }
-    System.out.println(SimulationStats.summarize(nodes, results));
+    System.out.println(SimulationStats.summarize(nodes + " nodes", results));
     assertThat(failures).as("failing seeds").isEmpty();
     assertThat(results.stream().mapToInt(RunResult::opsOk).sum()).as("client operations that completed").isPositive();
   }
@@ -72,14 +72,14 @@ class SimulationTest {
 
   /** Distribution of the liveness and fault figures over a set of runs. */
   static final class SimulationStats {
-    static String summarize(int nodes, List<RunResult> results) {
+    static String summarize(String label, List<RunResult> results) {
       long[] recovery = results.stream().filter(r -> r.recoveryTicks().isPresent())
           .mapToLong(r -> r.recoveryTicks().getAsLong()).sorted().toArray();
       LongSummaryStatistics faults = results.stream().mapToLong(RunResult::faults).summaryStatistics();
       double electionsPerFault = results.stream().mapToDouble(r -> r.faults() == 0 ? 0 : (double) r.leadersElected() / r.faults()).average().orElse(0);
-      return String.format("simulation %d nodes: %d runs, faults/run avg %.1f, leaders elected per fault avg %.2f, "
+      return String.format("simulation %s: %d runs, faults/run avg %.1f, leaders elected per fault avg %.2f, "
               + "ticks to recover after healing p50=%d p90=%d p99=%d max=%d, ops ok=%d unknown=%d failed=%d",
-          nodes, results.size(), faults.getAverage(), electionsPerFault, pct(recovery, 50), pct(recovery, 90),
+          label, results.size(), faults.getAverage(), electionsPerFault, pct(recovery, 50), pct(recovery, 90),
           pct(recovery, 99), recovery.length == 0 ? -1 : recovery[recovery.length - 1],
           results.stream().mapToInt(RunResult::opsOk).sum(), results.stream().mapToInt(RunResult::opsUnknown).sum(),
           results.stream().mapToInt(RunResult::opsFailed).sum());
