@@ -12,25 +12,35 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One peer's inbound stream on the server: checks, decodes and delivers each message, then asks for the next. */
+/**
+ * One peer's inbound stream on the server: checks, decodes and delivers each message, then asks for
+ * the next. It reports the sender's advertised address when the (sender, address) pair differs from
+ * the previous message's: once per stream in practice, at the cost of one string comparison for
+ * every other message.
+ */
 final class InboundStream implements StreamObserver<RaftMessage> {
   private static final Logger log = LoggerFactory.getLogger(InboundStream.class);
 
   private final long selfId;
   private final String clusterId;
   private final Consumer<Message> inbox;
+  private final PeerAddressListener addressListener;
   private final ServerCallStreamObserver<StreamClosed> call;
   private final RaftPeerService.Counters counters;
   private final LogLimiter logLimiter;
   // gRPC calls a StreamObserver serially, so plain fields suffice.
   private boolean finished;
   private long lastSender;
+  // The last (sender, address) pair that decoded; sender 0 (never valid) means none yet.
+  private long heardFrom;
+  private String heardAddress = "";
 
-  InboundStream(long selfId, String clusterId, Consumer<Message> inbox, ServerCallStreamObserver<StreamClosed> call,
-      RaftPeerService.Counters counters, LogLimiter logLimiter) {
+  InboundStream(long selfId, String clusterId, Consumer<Message> inbox, PeerAddressListener addressListener,
+      ServerCallStreamObserver<StreamClosed> call, RaftPeerService.Counters counters, LogLimiter logLimiter) {
     this.selfId = selfId;
     this.clusterId = clusterId;
     this.inbox = inbox;
+    this.addressListener = addressListener;
     this.call = call;
     this.counters = counters;
     this.logLimiter = logLimiter;
@@ -75,8 +85,10 @@ final class InboundStream implements StreamObserver<RaftMessage> {
 
   private void deliver(RaftMessage wire) {
     Message message;
+    Optional<String> newAddress;
     try {
       message = MessageCodec.decode(wire);
+      newAddress = newSenderAddress(wire);
     } catch (IllegalArgumentException e) {
       counters.malformed.increment();
       OptionalLong permit = logLimiter.permit("malformed-" + wire.getFrom());
@@ -85,6 +97,8 @@ final class InboundStream implements StreamObserver<RaftMessage> {
       }
       return;
     }
+    // Before the inbox: the runtime can then learn the address before the core answers the message.
+    if (newAddress.isPresent()) tellListener(message.from(), newAddress.get());
     try {
       inbox.accept(message);
       counters.delivered.increment();
@@ -92,6 +106,32 @@ final class InboundStream implements StreamObserver<RaftMessage> {
       OptionalLong permit = logLimiter.permit("inbox");
       if (permit.isPresent()) log.error("inbox rejected a message from node {}{}",
           message.from(), LogLimiter.suppressedNote(permit.getAsLong()), e);
+    }
+  }
+
+  /**
+   * The sender's address when this message's (sender, address) pair is new and names one; throws
+   * {@link IllegalArgumentException} when the address is malformed (and then remembers nothing, so
+   * each following message with it is refused too).
+   */
+  private Optional<String> newSenderAddress(RaftMessage wire) {
+    String address = wire.getFromAddress();
+    if (wire.getFrom() == heardFrom && address.equals(heardAddress)) return Optional.empty(); // the hot path
+    Optional<String> valid = MessageCodec.decodeFromAddress(wire);
+    heardFrom = wire.getFrom();
+    heardAddress = address;
+    return valid;
+  }
+
+  private void tellListener(long sender, String address) {
+    try {
+      addressListener.heard(sender, address);
+    } catch (RuntimeException e) {
+      // The message itself is fine: deliver it anyway, and tell the listener again with the next one.
+      heardFrom = 0;
+      OptionalLong permit = logLimiter.permit("address-listener");
+      if (permit.isPresent()) log.error("the peer address listener failed on node {} at {}{}",
+          sender, address, LogLimiter.suppressedNote(permit.getAsLong()), e);
     }
   }
 

@@ -8,10 +8,12 @@ import io.kuorum.raft.Message.AppendResponse;
 import io.kuorum.raft.Message.Heartbeat;
 import io.kuorum.raft.Message.HeartbeatResponse;
 import io.kuorum.raft.Message.RequestVote;
+import io.kuorum.raft.Message.TimeoutNow;
 import io.kuorum.raft.Message.VoteResponse;
 import io.kuorum.transport.proto.RaftMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Converts between the core's {@link Message} records and the wire's {@link RaftMessage}.
@@ -19,23 +21,39 @@ import java.util.List;
  * <p>Decoding validates everything the core's records and invariants rely on, so a malformed or
  * hostile message is rejected here with an {@link IllegalArgumentException} naming the sender and
  * the field, and never reaches the core. The cluster id and the recipient are the receiving
- * service's business, not the codec's.
+ * service's business, not the codec's. The sender's address is decoded apart, by
+ * {@link #decodeFromAddress}: it only matters when it changes, and checking it on every message
+ * would cost the hot path for nothing.
  */
 public final class MessageCodec {
 
   private MessageCodec() {}
 
+  /** Encodes a message from a sender that does not advertise its address (tools, tests): {@code from_address} stays empty. */
   public static RaftMessage encode(Message m, String clusterId) {
+    return encode(m, clusterId, "");
+  }
+
+  /**
+   * Encodes {@code m} for the wire.
+   *
+   * @param clusterId the cluster the sender belongs to
+   * @param fromAddress the sender's advertised peer address ("host:port"), or empty when it has none;
+   *     pass the same instance every time: it is referenced, not copied or rebuilt
+   */
+  public static RaftMessage encode(Message m, String clusterId, String fromAddress) {
     RaftMessage.Builder b = RaftMessage.newBuilder()
         .setFrom(m.from())
         .setTo(m.to())
         .setTerm(m.term())
-        .setClusterId(clusterId);
+        .setClusterId(clusterId)
+        .setFromAddress(fromAddress);
     if (m instanceof RequestVote rv) {
       b.setRequestVote(io.kuorum.transport.proto.RequestVote.newBuilder()
           .setLastLogIndex(rv.lastLogIndex())
           .setLastLogTerm(rv.lastLogTerm())
-          .setPreVote(rv.preVote()));
+          .setPreVote(rv.preVote())
+          .setTransfer(rv.transfer()));
     } else if (m instanceof VoteResponse vr) {
       b.setVoteResponse(io.kuorum.transport.proto.VoteResponse.newBuilder()
           .setGranted(vr.granted())
@@ -57,6 +75,8 @@ public final class MessageCodec {
       b.setHeartbeat(io.kuorum.transport.proto.Heartbeat.newBuilder().setCommit(hb.commit()));
     } else if (m instanceof HeartbeatResponse) {
       b.setHeartbeatResponse(io.kuorum.transport.proto.HeartbeatResponse.getDefaultInstance());
+    } else if (m instanceof TimeoutNow) {
+      b.setTimeoutNow(io.kuorum.transport.proto.TimeoutNow.getDefaultInstance());
     } else {
       throw new IllegalStateException("no wire form for " + m.getClass().getName());
     }
@@ -70,6 +90,7 @@ public final class MessageCodec {
         .setType(switch (e.type()) {
           case NOOP -> io.kuorum.transport.proto.Entry.Type.NOOP;
           case COMMAND -> io.kuorum.transport.proto.Entry.Type.COMMAND;
+          case CONFIG -> io.kuorum.transport.proto.Entry.Type.CONFIG;
         })
         // No copy: the core never mutates entry data once it exists (see Entry).
         .setData(UnsafeByteOperations.unsafeWrap(e.data()))
@@ -90,7 +111,8 @@ public final class MessageCodec {
         var rv = p.getRequestVote();
         check.notNegative("request_vote.last_log_index", rv.getLastLogIndex());
         check.notNegative("request_vote.last_log_term", rv.getLastLogTerm());
-        yield new RequestVote(from, to, term, rv.getLastLogIndex(), rv.getLastLogTerm(), rv.getPreVote());
+        yield new RequestVote(from, to, term, rv.getLastLogIndex(), rv.getLastLogTerm(), rv.getPreVote(),
+            rv.getTransfer());
       }
       case VOTE_RESPONSE -> {
         var vr = p.getVoteResponse();
@@ -109,8 +131,23 @@ public final class MessageCodec {
         yield new Heartbeat(from, to, term, p.getHeartbeat().getCommit());
       }
       case HEARTBEAT_RESPONSE -> new HeartbeatResponse(from, to, term);
+      case TIMEOUT_NOW -> new TimeoutNow(from, to, term);
       case BODY_NOT_SET -> throw check.fail("has no body (or one this version does not know)");
     };
+  }
+
+  /**
+   * The sender's advertised peer address, or empty when it sent none; throws
+   * {@link IllegalArgumentException}, like {@link #decode}, when it is not a usable {@code host:port}.
+   */
+  public static Optional<String> decodeFromAddress(RaftMessage p) {
+    String address = p.getFromAddress();
+    if (address.isEmpty()) return Optional.empty();
+    Optional<String> problem = PeerAddress.problem(address);
+    if (problem.isPresent()) {
+      throw new Check(p.getFrom()).fail("from_address " + PeerAddress.quote(address) + " " + problem.get());
+    }
+    return Optional.of(address);
   }
 
   private static AppendEntries decodeAppend(RaftMessage p, Check check) {
@@ -140,7 +177,8 @@ public final class MessageCodec {
       Entry.Type type = switch (e.getType()) {
         case NOOP -> Entry.Type.NOOP;
         case COMMAND -> Entry.Type.COMMAND;
-        case TYPE_UNSPECIFIED, UNRECOGNIZED -> throw check.fail(name + ".type is " + describe(e) + ", must be NOOP or COMMAND");
+        case CONFIG -> Entry.Type.CONFIG;
+        case TYPE_UNSPECIFIED, UNRECOGNIZED -> throw check.fail(name + ".type is " + describe(e) + ", must be NOOP, COMMAND or CONFIG");
       };
       // The one copy on the inbound path: the core owns plain arrays.
       entries.add(new Entry(e.getIndex(), e.getTerm(), type, e.getData().toByteArray()));

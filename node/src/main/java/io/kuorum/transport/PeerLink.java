@@ -39,6 +39,7 @@ final class PeerLink {
   private final long peerId;
   private final String address;
   private final String clusterId;
+  private final String selfAddress;
   private final TransportLimits limits;
   private final TransportTimings timings;
   private final ManagedChannel channel;
@@ -57,11 +58,12 @@ final class PeerLink {
   private int failures;
   private boolean opened;
 
-  private PeerLink(long peerId, String address, String clusterId, TransportLimits limits, TransportTimings timings,
-      ScheduledExecutorService scheduler) {
+  private PeerLink(long peerId, String address, String clusterId, String selfAddress, TransportLimits limits,
+      TransportTimings timings, ScheduledExecutorService scheduler) {
     this.peerId = peerId;
     this.address = address;
     this.clusterId = clusterId;
+    this.selfAddress = selfAddress;
     this.limits = limits;
     this.timings = timings;
     this.scheduler = scheduler;
@@ -80,10 +82,14 @@ final class PeerLink {
     this.stub = RaftServiceGrpc.newStub(channel);
   }
 
-  /** Creates the link and starts connecting in the background. */
-  static PeerLink open(long peerId, String address, String clusterId, TransportLimits limits, TransportTimings timings,
-      ScheduledExecutorService scheduler) {
-    PeerLink link = new PeerLink(peerId, address, clusterId, limits, timings, scheduler);
+  /**
+   * Creates the link and starts connecting in the background.
+   *
+   * @param selfAddress this node's advertised peer address, carried by every message
+   */
+  static PeerLink open(long peerId, String address, String clusterId, String selfAddress, TransportLimits limits,
+      TransportTimings timings, ScheduledExecutorService scheduler) {
+    PeerLink link = new PeerLink(peerId, address, clusterId, selfAddress, limits, timings, scheduler);
     link.serial.execute(link::openStream);
     return link;
   }
@@ -144,7 +150,7 @@ final class PeerLink {
       }
       Optional<Message> next = queue.poll();
       if (next.isEmpty()) return;
-      RaftMessage wire = MessageCodec.encode(next.get(), clusterId);
+      RaftMessage wire = MessageCodec.encode(next.get(), clusterId, selfAddress);
       int size = wire.getSerializedSize();
       if (size > limits.maxMessageBytes()) {
         // The peer would reset the whole stream over it; losing one message is cheaper.

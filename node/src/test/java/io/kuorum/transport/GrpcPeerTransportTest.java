@@ -145,10 +145,16 @@ class GrpcPeerTransportTest {
 
   @Test
   void rejectsBadConfiguration() {
-    assertThatThrownBy(() -> new GrpcPeerTransport(0, CLUSTER, Map.of(), LIMITS)).hasMessageContaining("selfId");
-    assertThatThrownBy(() -> new GrpcPeerTransport(1, " ", Map.of(), LIMITS)).hasMessageContaining("clusterId");
-    assertThatThrownBy(() -> new GrpcPeerTransport(1, CLUSTER, Map.of(2L, ""), LIMITS)).hasMessageContaining("peer 2 has no address");
-    assertThatThrownBy(() -> new GrpcPeerTransport(1, CLUSTER, Map.of(-2L, "h:1"), LIMITS)).hasMessageContaining("peer id must be positive");
+    assertThatThrownBy(() -> new GrpcPeerTransport(0, CLUSTER, "h:1", Map.of(), LIMITS)).hasMessageContaining("selfId");
+    assertThatThrownBy(() -> new GrpcPeerTransport(1, " ", "h:1", Map.of(), LIMITS)).hasMessageContaining("clusterId");
+    assertThatThrownBy(() -> new GrpcPeerTransport(1, CLUSTER, "h:1", Map.of(2L, ""), LIMITS)).hasMessageContaining("peer 2 has no address");
+    assertThatThrownBy(() -> new GrpcPeerTransport(1, CLUSTER, "h:1", Map.of(-2L, "h:1"), LIMITS)).hasMessageContaining("peer id must be positive");
+    assertThatThrownBy(() -> new GrpcPeerTransport(1, CLUSTER, null, Map.of(), LIMITS)).hasMessageContaining("selfAddress is required");
+    assertThatThrownBy(() -> new GrpcPeerTransport(1, CLUSTER, "", Map.of(), LIMITS)).hasMessageContaining("selfAddress '' is empty");
+    assertThatThrownBy(() -> new GrpcPeerTransport(1, CLUSTER, "node-1", Map.of(), LIMITS))
+        .hasMessageContaining("selfAddress 'node-1' must look like HOST:PORT");
+    assertThatThrownBy(() -> new GrpcPeerTransport(1, CLUSTER, "node-1:0", Map.of(), LIMITS))
+        .hasMessageContaining("selfAddress 'node-1:0' has port 0, outside 1..65535");
   }
 
   @Test
@@ -176,6 +182,99 @@ class GrpcPeerTransportTest {
 
     assertThat(node1.stats().keySet()).containsExactly(3L);
     assertThat(node1.droppedForUnknownPeer()).isEqualTo(1);
+  }
+
+  @Test
+  void everyMessageCarriesTheSendersAddressAndTheReceiverHearsItOnce() {
+    LoopbackPeer server2 = peer(2, CLUSTER);
+    GrpcPeerTransport node1 = transport(1, CLUSTER, "node-1.peers.test:7380", Map.of(2L, server2.address()), LIMITS);
+
+    List<Message> sent = LongStream.rangeClosed(1, 500).mapToObj(i -> (Message) Samples.heartbeat(1, 2, i)).toList();
+    sent.forEach(node1::send);
+
+    await().untilAsserted(() -> assertThat(server2.inbox).hasSize(sent.size()));
+    assertThat(server2.heard).containsExactly(new LoopbackPeer.Heard(1, "node-1.peers.test:7380"));
+  }
+
+  @Test
+  void aNodeThatLearnsTheSendersAddressCanAnswerIt() {
+    LoopbackPeer server1 = peer(1, CLUSTER);
+    LoopbackPeer server2 = peer(2, CLUSTER);
+    GrpcPeerTransport node1 = transport(1, CLUSTER, server1.address(), Map.of(2L, server2.address()), LIMITS);
+    // Node 2 knows no peers: node 1 joined after it, or node 2 is waiting to join node 1's cluster.
+    GrpcPeerTransport node2 = transport(2, CLUSTER, server2.address(), Map.of(), LIMITS);
+    server2.onHeard(node2::learn);
+    var reply = new Message.HeartbeatResponse(2, 1, 1);
+    node2.send(reply);
+    assertThat(node2.droppedForUnknownPeer()).isEqualTo(1);
+
+    node1.send(Samples.heartbeat(1, 2, 7));
+    await().untilAsserted(() -> assertThat(server2.received()).containsExactly(Samples.heartbeat(1, 2, 7)));
+    // The listener ran before the inbox got the heartbeat, so the answer already has a link.
+    node2.send(reply);
+
+    await().untilAsserted(() -> assertThat(server1.received()).containsExactly(reply));
+    assertThat(node2.peerAddress(1)).contains(server1.address());
+    assertThat(node2.droppedForUnknownPeer()).isEqualTo(1);
+  }
+
+  @Test
+  void learnNeverOverridesAConfiguredAddress() {
+    GrpcPeerTransport node1 = transport(1, CLUSTER, Map.of(2L, "127.0.0.1:7002"), LIMITS);
+
+    assertThat(node1.learn(2, "10.0.0.2:7380")).isFalse();
+    assertThat(node1.learn(1, "10.0.0.1:7380")).isFalse(); // itself
+
+    assertThat(node1.peerAddress(2)).contains("127.0.0.1:7002");
+    assertThat(node1.peerAddress(1)).isEmpty();
+  }
+
+  @Test
+  void aLearnedLinkOutlivesPeerMapsWithoutItsMemberAndYieldsToOneWithIt() {
+    GrpcPeerTransport node1 = transport(1, CLUSTER, Map.of(2L, "127.0.0.1:7002"), LIMITS);
+
+    assertThat(node1.learn(3, "127.0.0.1:7003")).isTrue();
+    assertThat(node1.learn(3, "127.0.0.1:7003")).isFalse(); // nothing new
+    node1.updatePeers(Map.of(2L, "127.0.0.1:7002", 4L, "127.0.0.1:7004"));
+    assertThat(node1.peerAddress(3)).contains("127.0.0.1:7003");
+
+    node1.updatePeers(Map.of(3L, "127.0.0.1:7333"));
+    assertThat(node1.peerAddress(3)).contains("127.0.0.1:7333");
+    assertThat(node1.learn(3, "127.0.0.1:7003")).isFalse(); // configured now
+    assertThat(node1.stats().keySet()).containsExactly(3L);
+
+    node1.updatePeers(Map.of());
+    assertThat(node1.stats()).isEmpty();
+  }
+
+  @Test
+  void aLearnedLinkFollowsItsMemberToANewAddress() {
+    LoopbackPeer moved = peer(3, CLUSTER);
+    GrpcPeerTransport node1 = transport(1, CLUSTER, Map.of(), LIMITS);
+
+    assertThat(node1.learn(3, "127.0.0.1:7003")).isTrue();
+    assertThat(node1.learn(3, moved.address())).isTrue();
+    node1.send(Samples.heartbeat(1, 3, 1));
+
+    await().untilAsserted(() -> assertThat(moved.received()).containsExactly(Samples.heartbeat(1, 3, 1)));
+    assertThat(node1.peerAddress(3)).contains(moved.address());
+  }
+
+  @Test
+  void learnRejectsBadInputAndStopsAtItsBound() {
+    GrpcPeerTransport node1 = transport(1, CLUSTER, Map.of(), LIMITS);
+
+    assertThatThrownBy(() -> node1.learn(0, "h:1")).hasMessageContaining("member id must be positive, got 0");
+    assertThatThrownBy(() -> node1.learn(2, "h:x")).hasMessageContaining("address 'h:x' of member 2 must end in a port number");
+    assertThatThrownBy(() -> node1.learn(2, null)).hasMessageContaining("address of member 2 is missing");
+    for (long id = 2; id < 2 + GrpcPeerTransport.MAX_LEARNED_LINKS; id++) {
+      assertThat(node1.learn(id, "127.0.0.1:" + (20000 + id))).isTrue();
+    }
+    assertThat(node1.learn(1000, "127.0.0.1:21000")).isFalse();
+    assertThat(node1.peerAddress(1000)).isEmpty();
+
+    node1.close();
+    assertThat(node1.learn(1001, "127.0.0.1:21001")).isFalse();
   }
 
   @Test
@@ -220,8 +319,14 @@ class GrpcPeerTransportTest {
     return p;
   }
 
+  /** A transport that advertises an address nobody listens on: the tests using it never get an answer. */
   private GrpcPeerTransport transport(long id, String clusterId, Map<Long, String> peers, TransportLimits limits) {
-    GrpcPeerTransport t = new GrpcPeerTransport(id, clusterId, peers, limits, FAST);
+    return transport(id, clusterId, "node-" + id + ".invalid:7380", peers, limits);
+  }
+
+  private GrpcPeerTransport transport(long id, String clusterId, String selfAddress, Map<Long, String> peers,
+      TransportLimits limits) {
+    GrpcPeerTransport t = new GrpcPeerTransport(id, clusterId, selfAddress, peers, limits, FAST);
     closeAfter.add(0, t); // close transports before the servers they talk to
     return t;
   }

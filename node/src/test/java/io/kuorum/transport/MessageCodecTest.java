@@ -34,6 +34,62 @@ class MessageCodecTest {
     assertThat(MessageCodec.decode(parsed)).isEqualTo(m);
   }
 
+  @ParameterizedTest
+  @MethodSource("everyKind")
+  void carriesTheSendersAddress(Message m) throws InvalidProtocolBufferException {
+    RaftMessage parsed = RaftMessage.parseFrom(MessageCodec.encode(m, "prod-eu", "kuorum-1.kuorum-peers.db.svc:7380").toByteArray());
+
+    assertThat(parsed.getFromAddress()).isEqualTo("kuorum-1.kuorum-peers.db.svc:7380");
+    assertThat(MessageCodec.decodeFromAddress(parsed)).contains("kuorum-1.kuorum-peers.db.svc:7380");
+    assertThat(MessageCodec.decode(parsed)).isEqualTo(m);
+  }
+
+  @Test
+  void aSenderWithoutAnAddressSendsNone() {
+    RaftMessage wire = MessageCodec.encode(Samples.heartbeat(1, 2, 3), "c");
+
+    assertThat(wire.getFromAddress()).isEmpty();
+    assertThat(MessageCodec.decodeFromAddress(wire)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("validAddresses")
+  void acceptsPeerAddresses(String address) {
+    assertThat(MessageCodec.decodeFromAddress(MessageCodec.encode(Samples.heartbeat(1, 2, 3), "c", address))).contains(address);
+  }
+
+  static Stream<String> validAddresses() {
+    return Stream.of("127.0.0.1:7380", "localhost:1", "kuorum-0.kuorum-peers.ns.svc:65535", "[::1]:7380",
+        "[fe80::1%eth0]:7380", "under_score:7380");
+  }
+
+  static Stream<Arguments> malformedAddresses() {
+    return Stream.of(
+        Arguments.of("no port", "node-1", "'node-1' must look like HOST:PORT"),
+        Arguments.of("no host", ":7380", "':7380' must look like HOST:PORT"),
+        Arguments.of("empty port", "node-1:", "'node-1:' must end in a port number"),
+        Arguments.of("port not a number", "node-1:http", "'node-1:http' must end in a port number"),
+        Arguments.of("port 0", "node-1:0", "'node-1:0' has port 0, outside 1..65535"),
+        Arguments.of("port too large", "node-1:65536", "has port 65536, outside 1..65535"),
+        Arguments.of("ipv6 without brackets", "::1:7380", "has an IPv6 host without brackets: write it [HOST]:PORT"),
+        Arguments.of("brackets without ipv6", "[node-1]:7380", "has a bracketed host that is not an IPv6 address"),
+        Arguments.of("unclosed bracket", "[::1:7380", "has a bracketed host that is not an IPv6 address"),
+        Arguments.of("a URL", "http://node-1:7380", "has a host with characters other than letters, digits"),
+        Arguments.of("control characters", "evil\nlog:1", "'evil\\u000alog:1' has a host with characters"),
+        Arguments.of("too long", "a".repeat(400) + ":1", "'" + "a".repeat(64) + "'... (402 characters) is 402 characters long, more than the 300 allowed"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformedAddresses")
+  void rejectsAMalformedSenderAddressSayingWhy(String what, String address, String expected) {
+    RaftMessage wire = MessageCodec.encode(Samples.heartbeat(4, 2, 3), "c", address);
+
+    assertThatThrownBy(() -> MessageCodec.decodeFromAddress(wire))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("malformed RaftMessage from node 4: from_address ")
+        .hasMessageContaining(expected);
+  }
+
   @Test
   void carriesEntryPayloadsAndTypes() {
     var m = new AppendEntries(1, 2, 3, 0, 0, List.of(
@@ -80,7 +136,7 @@ class MessageCodecTest {
         bad("entry index 0", b -> entry(b, 0, e -> e.setIndex(0)), "entries[0].index is 0, must be >= 1"),
         bad("entry term 0", b -> entry(b, 0, e -> e.setTerm(0)), "entries[0].term is 0, must be >= 1"),
         bad("entry type unspecified", b -> entry(b, 1, e -> e.setType(io.kuorum.transport.proto.Entry.Type.TYPE_UNSPECIFIED)),
-            "entries[1].type is TYPE_UNSPECIFIED, must be NOOP or COMMAND"),
+            "entries[1].type is TYPE_UNSPECIFIED, must be NOOP, COMMAND or CONFIG"),
         bad("entry type unknown", b -> entry(b, 1, e -> e.setTypeValue(9)), "entries[1].type is unknown value 9"),
         bad("gap between entries", b -> entry(b, 1, e -> e.setIndex(13)), "entries[1].index is 13, expected 12"),
         bad("first entry not after prev", b -> b.setAppendEntries(b.getAppendEntries().toBuilder().setPrevLogIndex(9)),
@@ -104,7 +160,7 @@ class MessageCodecTest {
 
   @Test
   void rejectsOutOfRangeFieldsOfOtherKinds() {
-    var vote = MessageCodec.encode(new Message.RequestVote(1, 2, 3, 4, 5, false), "c").toBuilder();
+    var vote = MessageCodec.encode(new Message.RequestVote(1, 2, 3, 4, 5, false, false), "c").toBuilder();
     vote.setRequestVote(vote.getRequestVote().toBuilder().setLastLogIndex(-5));
     var heartbeat = MessageCodec.encode(new Message.Heartbeat(1, 2, 3, 4), "c").toBuilder();
     heartbeat.setHeartbeat(heartbeat.getHeartbeat().toBuilder().setCommit(-1));

@@ -1,6 +1,7 @@
 package io.kuorum.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +31,9 @@ class RaftPeerServiceTest {
   private static final String CLUSTER = "alpha";
 
   private final ConcurrentLinkedQueue<Message> inbox = new ConcurrentLinkedQueue<>();
-  private final RaftPeerService service = new RaftPeerService(2, CLUSTER, inbox::add);
+  private final ConcurrentLinkedQueue<LoopbackPeer.Heard> heard = new ConcurrentLinkedQueue<>();
+  private final RaftPeerService service = new RaftPeerService(2, CLUSTER, inbox::add,
+      (memberId, address) -> heard.add(new LoopbackPeer.Heard(memberId, address)));
   private Server server;
   private ManagedChannel channel;
 
@@ -143,6 +147,101 @@ class RaftPeerServiceTest {
     assertThat(inbox).containsExactly(Samples.heartbeat(1, 2, 9));
     assertThat(service.malformed()).isEqualTo(1);
     assertThat(outcome.error.get()).isNull();
+  }
+
+  @Test
+  void tellsTheListenerOnlyWhenAStreamsSenderOrAddressIsNew() {
+    var first = RaftServiceGrpc.newStub(channel).stream(new Outcome());
+    for (long i = 1; i <= 100; i++) first.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, i), CLUSTER, "10.0.0.1:7380"));
+    await().untilAsserted(() -> assertThat(inbox).hasSize(100));
+    assertThat(heard).containsExactly(new LoopbackPeer.Heard(1, "10.0.0.1:7380"));
+
+    first.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, 101), CLUSTER, "10.0.0.9:7380")); // moved
+    first.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, 102), CLUSTER, "10.0.0.9:7380"));
+    await().untilAsserted(() -> assertThat(inbox).hasSize(102)); // streams run in parallel: keep the order known
+    var second = RaftServiceGrpc.newStub(channel).stream(new Outcome()); // e.g. after a reconnect
+    second.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, 103), CLUSTER, "10.0.0.9:7380"));
+    second.onNext(MessageCodec.encode(Samples.heartbeat(3, 2, 104), CLUSTER, "10.0.0.3:7380"));
+    await().untilAsserted(() -> assertThat(inbox).hasSize(104));
+
+    assertThat(heard).containsExactly(new LoopbackPeer.Heard(1, "10.0.0.1:7380"), new LoopbackPeer.Heard(1, "10.0.0.9:7380"),
+        new LoopbackPeer.Heard(1, "10.0.0.9:7380"), new LoopbackPeer.Heard(3, "10.0.0.3:7380"));
+  }
+
+  @Test
+  void ignoresAnEmptySenderAddress() {
+    var requests = RaftServiceGrpc.newStub(channel).stream(new Outcome());
+
+    requests.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, 1), CLUSTER));
+    requests.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, 2), CLUSTER, ""));
+
+    await().untilAsserted(() -> assertThat(inbox).hasSize(2));
+    assertThat(heard).isEmpty();
+  }
+
+  @Test
+  void tellsTheListenerBeforeTheInboxGetsTheMessage() throws IOException {
+    var events = new ConcurrentLinkedQueue<String>();
+    var ordered = new RaftPeerService(2, CLUSTER, m -> events.add("message " + ((Message.Heartbeat) m).commit()),
+        (memberId, address) -> events.add("heard " + memberId + " at " + address));
+    String name = InProcessServerBuilder.generateName();
+    Server orderedServer = InProcessServerBuilder.forName(name).addService(ordered).build().start();
+    ManagedChannel orderedChannel = InProcessChannelBuilder.forName(name).build();
+    try {
+      var requests = RaftServiceGrpc.newStub(orderedChannel).stream(new Outcome());
+      requests.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, 1), CLUSTER, "10.0.0.1:7380"));
+      requests.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, 2), CLUSTER, "10.0.0.1:7380"));
+
+      await().untilAsserted(() -> assertThat(events).containsExactly("heard 1 at 10.0.0.1:7380", "message 1", "message 2"));
+    } finally {
+      orderedChannel.shutdownNow();
+      orderedServer.shutdownNow();
+    }
+  }
+
+  @Test
+  void dropsAMessageWithAMalformedSenderAddressAndKeepsTheStream() {
+    var outcome = new Outcome();
+    var requests = RaftServiceGrpc.newStub(channel).stream(outcome);
+
+    requests.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, 1), CLUSTER, "10.0.0.1"));
+    requests.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, 2), CLUSTER, "10.0.0.1")); // still malformed
+    requests.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, 3), CLUSTER, "10.0.0.1:7380"));
+    requests.onCompleted();
+
+    await().until(() -> outcome.completed.get());
+    assertThat(inbox).containsExactly(Samples.heartbeat(1, 2, 3));
+    assertThat(heard).containsExactly(new LoopbackPeer.Heard(1, "10.0.0.1:7380"));
+    assertThat(service.malformed()).isEqualTo(2);
+    assertThat(outcome.error.get()).isNull();
+  }
+
+  @Test
+  void aFailingListenerDoesNotCostTheMessageAndIsToldAgain() throws IOException {
+    var calls = new AtomicInteger();
+    var failing = new RaftPeerService(2, CLUSTER, inbox::add, (memberId, address) -> {
+      if (calls.incrementAndGet() == 1) throw new IllegalStateException("listener bug (expected by the test)");
+    });
+    String name = InProcessServerBuilder.generateName();
+    Server failingServer = InProcessServerBuilder.forName(name).addService(failing).build().start();
+    ManagedChannel failingChannel = InProcessChannelBuilder.forName(name).build();
+    try {
+      var requests = RaftServiceGrpc.newStub(failingChannel).stream(new Outcome());
+      for (long i = 1; i <= 3; i++) requests.onNext(MessageCodec.encode(Samples.heartbeat(1, 2, i), CLUSTER, "10.0.0.1:7380"));
+
+      await().untilAsserted(() -> assertThat(inbox).hasSize(3));
+      assertThat(calls).hasValue(2);
+      assertThat(failing.delivered()).isEqualTo(3);
+    } finally {
+      failingChannel.shutdownNow();
+      failingServer.shutdownNow();
+    }
+  }
+
+  @Test
+  void rejectsAMissingListener() {
+    assertThatThrownBy(() -> new RaftPeerService(2, CLUSTER, inbox::add, null))
+        .hasMessageContaining("addressListener is required");
   }
 
   @Test
