@@ -3,28 +3,44 @@ package io.kuorum.cli;
 import io.kuorum.client.KuorumClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** A subcommand that talks to the cluster: opens a client, runs, closes it. */
 abstract class ClientCommand implements Callable<Integer> {
-  @ParentCommand private Kuorumctl root;
-
   @Spec CommandSpec spec;
 
   @Override
   public final Integer call() {
-    try (KuorumClient client = root.openClient()) {
+    try (KuorumClient client = root().openClient()) {
       return run(client);
     }
+  }
+
+  // The root rather than the parent: some commands sit one level deeper ("members list").
+  private Kuorumctl root() {
+    return (Kuorumctl) spec.root().userObject();
   }
 
   /** Does the work; returns the exit code. Failures are thrown and mapped by ErrorHandler. */
   abstract int run(KuorumClient client);
 
   OutputFormat format() {
-    return root.output();
+    return root().output();
+  }
+
+  /**
+   * Runs a client call whose argument checks, which the client makes before it sends anything,
+   * are reported as usage errors.
+   */
+  <T> T withArgumentsChecked(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   PrintWriter out() {

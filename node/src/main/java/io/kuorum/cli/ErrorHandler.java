@@ -41,6 +41,9 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     if (ex instanceof KuorumException k && k.code() == Status.Code.INVALID_ARGUMENT) {
       return "invalid request: " + k.getMessage();
     }
+    if (ex instanceof KuorumException k && k.code() == Status.Code.FAILED_PRECONDITION) {
+      return "refused: " + k.getMessage();
+    }
     if (ex instanceof KuorumException k && k.code() == Status.Code.RESOURCE_EXHAUSTED) {
       return "too large: " + k.getMessage() + "; send a smaller value, or a lower range --limit";
     }

@@ -15,12 +15,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** {@code kuorumctl}: reads and writes keys of a Kuorum cluster and shows its status. */
+/**
+ * {@code kuorumctl}: reads and writes keys of a Kuorum cluster, shows its status and changes its
+ * members.
+ */
 @Command(
     name = "kuorumctl",
     mixinStandardHelpOptions = true,
     versionProvider = Kuorumctl.Version.class,
-    description = "Reads and writes keys of a Kuorum cluster and shows its status.",
+    description =
+        "Reads and writes keys of a Kuorum cluster, shows its status and changes its members.",
     subcommands = {
       PutCommand.class,
       GetCommand.class,
@@ -28,6 +32,8 @@ import picocli.CommandLine.Spec;
       CasCommand.class,
       RangeCommand.class,
       StatusCommand.class,
+      MembersCommand.class,
+      TransferLeaderCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = ExitCodes.FOOTER)
@@ -60,7 +66,9 @@ public final class Kuorumctl implements Callable<Integer> {
       scope = ScopeType.INHERIT,
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "Deadline of each operation, e.g. 5s or 500ms (default: 5s).")
+      description =
+          "Deadline of each operation, e.g. 5s or 500ms (default: 5s; 30s for membership"
+              + " changes and transfer-leader).")
   private Duration timeout;
 
   @Spec private CommandSpec spec;
@@ -87,7 +95,8 @@ public final class Kuorumctl implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new ParameterException(
-        spec.commandLine(), "missing command: put, get, del, cas, range or status");
+        spec.commandLine(),
+        "missing command: put, get, del, cas, range, status, members or transfer-leader");
   }
 
   OutputFormat output() {
@@ -108,8 +117,12 @@ public final class Kuorumctl implements Callable<Integer> {
 
   /** A client for the chosen endpoints and timeout; bad endpoints are a usage error. */
   KuorumClient openClient() {
-    Duration deadline = timeout == null ? ClientOptions.DEFAULT_DEADLINE : timeout;
-    ClientOptions options = ClientOptions.defaults().withDeadline(deadline);
+    // A timeout given on the command line is meant for whatever the command does, membership
+    // changes included; without one, those get their own longer default.
+    ClientOptions options =
+        timeout == null
+            ? ClientOptions.defaults()
+            : ClientOptions.defaults().withDeadline(timeout).withMembershipDeadline(timeout);
     try {
       return KuorumClient.connect(endpoints(), options);
     } catch (IllegalArgumentException e) {

@@ -20,14 +20,22 @@ final class ClientErrors {
     return new KuorumException(status.getCode(), message, cause);
   }
 
-  static OutcomeUnknownException outcomeUnknown(Status status, String address, Throwable cause) {
+  static OutcomeUnknownException outcomeUnknown(
+      OpKind kind, Status status, String address, Throwable cause) {
+    String what = " (" + Failure.describe(status) + " from " + address + ")";
+    if (kind == OpKind.MEMBERSHIP) {
+      return new OutcomeUnknownException(
+          status.getCode(),
+          "the change may or may not have taken effect"
+              + what
+              + "; read the leader's status (`kuorumctl members list`) to find out before"
+              + " retrying it",
+          cause);
+    }
     return new OutcomeUnknownException(
         status.getCode(),
-        "the write may or may not have been applied ("
-            + Failure.describe(status)
-            + " from "
-            + address
-            + "); read the key to find out before retrying it",
+        "the write may or may not have been applied" + what + "; read the key to find out before"
+            + " retrying it",
         cause);
   }
 
@@ -62,10 +70,10 @@ final class ClientErrors {
   }
 
   static KuorumException interrupted(OpKind kind, boolean maybeSent, Throwable cause) {
-    if (kind == OpKind.WRITE && maybeSent) {
+    if (kind.changesState() && maybeSent) {
       return new OutcomeUnknownException(
           Status.Code.CANCELLED,
-          "interrupted after the write was sent: it may or may not have been applied",
+          "interrupted after the request was sent: it may or may not have been applied",
           cause);
     }
     return new KuorumException(Status.Code.CANCELLED, "interrupted", cause);

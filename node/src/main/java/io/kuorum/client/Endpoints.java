@@ -23,25 +23,33 @@ final class Endpoints {
 
   /** One endpoint, trimmed; {@code [v6]:port} is accepted for IPv6 literals. */
   static String validate(String endpoint) {
-    String trimmed = endpoint.trim();
-    int colon = trimmed.lastIndexOf(':');
-    String host = colon > 0 ? trimmed.substring(0, colon) : "";
-    if (host.isEmpty() || (host.contains(":") && !(host.startsWith("[") && host.endsWith("]")))) {
-      throw bad(endpoint);
-    }
-    try {
-      int port = Integer.parseInt(trimmed.substring(colon + 1));
-      if (port < 1 || port > 65535) {
-        throw bad(endpoint);
-      }
-    } catch (NumberFormatException e) {
-      throw bad(endpoint);
+    return validate(endpoint, "endpoint", "127.0.0.1:7379");
+  }
+
+  /**
+   * One {@code host:port} address, trimmed; a bad one is named as {@code what} with {@code example}
+   * of a good one in the message.
+   */
+  static String validate(String address, String what, String example) {
+    String trimmed = address.trim();
+    if (!isHostPort(trimmed)) {
+      throw new IllegalArgumentException(
+          "bad " + what + " '" + address + "': expected host:port, e.g. " + example);
     }
     return trimmed;
   }
 
-  private static IllegalArgumentException bad(String endpoint) {
-    return new IllegalArgumentException(
-        "bad endpoint '" + endpoint + "': expected host:port, e.g. 127.0.0.1:7379");
+  private static boolean isHostPort(String text) {
+    int colon = text.lastIndexOf(':');
+    String host = colon > 0 ? text.substring(0, colon) : "";
+    if (host.isEmpty() || (host.contains(":") && !(host.startsWith("[") && host.endsWith("]")))) {
+      return false;
+    }
+    try {
+      int port = Integer.parseInt(text.substring(colon + 1));
+      return port >= 1 && port <= 65535;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 }

@@ -42,6 +42,10 @@ record Failure(Verdict verdict, Status status, Optional<String> leaderAddress) {
       Verdict verdict = leader.isPresent() ? Verdict.REDIRECT : Verdict.RETRY_NEXT;
       return new Failure(verdict, status, leader);
     }
+    if (code == Status.Code.FAILED_PRECONDITION && kind == OpKind.MEMBERSHIP) {
+      // The admin service checks its preconditions before it proposes anything.
+      return new Failure(Verdict.REJECTED, status, Optional.empty());
+    }
     boolean definitelyNotApplied = Trailers.notApplied(trailers) || !maybeSent;
     if (definitelyNotApplied || kind == OpKind.READ) {
       if (code == Status.Code.ABORTED) {

@@ -3,9 +3,13 @@ package io.kuorum.client;
 import io.grpc.CallOptions;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.kuorum.admin.proto.AddLearnerRequest;
 import io.kuorum.admin.proto.AdminServiceGrpc;
+import io.kuorum.admin.proto.ChangeVotersRequest;
+import io.kuorum.admin.proto.RemoveLearnerRequest;
 import io.kuorum.admin.proto.StatusRequest;
 import io.kuorum.admin.proto.StatusResponse;
+import io.kuorum.admin.proto.TransferLeadershipRequest;
 import io.kuorum.kv.proto.CompareAndSetRequest;
 import io.kuorum.kv.proto.CompareAndSetResponse;
 import io.kuorum.kv.proto.DeleteRequest;
@@ -20,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +37,12 @@ import java.util.concurrent.TimeUnit;
  * cannot have applied them; otherwise they end in {@link OutcomeUnknownException}. When no leader
  * answers within the deadline an operation ends in {@link KuorumUnavailableException}; a request
  * the server refuses (bad input, overload) ends in {@link KuorumException} with its message.
+ *
+ * <p>Membership changes and leadership transfers go to the leader like writes and fail like
+ * writes, with {@link ClientOptions#membershipDeadline()} as their deadline; a change the leader
+ * refuses (another change in flight, a learner not caught up) ends in {@link KuorumException} with
+ * code {@code FAILED_PRECONDITION} and the leader's reason. Repeating a change that already holds
+ * is harmless: it answers with {@link MembershipResult#changed()} false.
  */
 public final class KuorumClient implements AutoCloseable {
   private final ClientOptions options;
@@ -157,6 +168,74 @@ public final class KuorumClient implements AutoCloseable {
   }
 
   /**
+   * Adds member {@code id} as a learner: it receives the log but neither votes nor counts. Returns
+   * once the configuration entry is committed.
+   *
+   * @param id a positive id the cluster has never used
+   * @param peerAddress host:port of the member's peer (Raft) port
+   * @param clientAddress host:port of the member's client port, or empty for the server's default
+   *     (the peer host with the default client port)
+   * @throws IllegalArgumentException for a non-positive id or an address that is not host:port,
+   *     before anything is sent
+   */
+  public MembershipResult addLearner(long id, String peerAddress, String clientAddress) {
+    requireMemberId(id);
+    String peer = Endpoints.validate(peerAddress, "peer address", "10.0.0.4:7380");
+    String client =
+        clientAddress.isBlank()
+            ? ""
+            : Endpoints.validate(clientAddress, "client address", "10.0.0.4:7379");
+    var request =
+        AddLearnerRequest.newBuilder()
+            .setId(id)
+            .setPeerAddress(peer)
+            .setClientAddress(client)
+            .build();
+    return Protos.membershipResult(
+        caller.call(AdminServiceGrpc.getAddLearnerMethod(), request, OpKind.MEMBERSHIP));
+  }
+
+  /** Removes learner {@code id}; returns once the configuration entry is committed. */
+  public MembershipResult removeLearner(long id) {
+    requireMemberId(id);
+    var request = RemoveLearnerRequest.newBuilder().setId(id).build();
+    return Protos.membershipResult(
+        caller.call(AdminServiceGrpc.getRemoveLearnerMethod(), request, OpKind.MEMBERSHIP));
+  }
+
+  /**
+   * Makes {@code voters} the exact voter set in one joint transition; every new voter must be a
+   * caught-up learner. Returns once the new configuration is committed.
+   *
+   * @throws IllegalArgumentException for an empty set or a non-positive id, before anything is sent
+   */
+  public MembershipResult changeVoters(Set<Long> voters) {
+    if (voters.isEmpty()) {
+      throw new IllegalArgumentException("the voter set must not be empty");
+    }
+    voters.forEach(KuorumClient::requireMemberId);
+    // Sorted, so that the same set always makes the same request.
+    var request = ChangeVotersRequest.newBuilder().addAllVoters(voters.stream().sorted().toList());
+    return Protos.membershipResult(
+        caller.call(
+            AdminServiceGrpc.getChangeVotersMethod(), request.build(), OpKind.MEMBERSHIP));
+  }
+
+  /**
+   * Hands leadership to voter {@code targetId}, or with 0 to the most up-to-date voter. Returns
+   * once the new leader is known.
+   */
+  public TransferResult transferLeadership(long targetId) {
+    if (targetId < 0) {
+      throw new IllegalArgumentException(
+          "target id must be a member id, or 0 for the most up-to-date voter; was " + targetId);
+    }
+    var request = TransferLeadershipRequest.newBuilder().setTargetId(targetId).build();
+    return Protos.transferResult(
+        caller.call(AdminServiceGrpc.getTransferLeadershipMethod(), request, OpKind.MEMBERSHIP));
+  }
+
+  /**
    * What the node at {@code endpoint} reports about itself. Never throws for an unreachable node:
    * the status then carries the error. One attempt, bounded by the deadline.
    */
@@ -211,6 +290,12 @@ public final class KuorumClient implements AutoCloseable {
   @Override
   public void close() {
     channels.close();
+  }
+
+  private static void requireMemberId(long id) {
+    if (id <= 0) {
+      throw new IllegalArgumentException("a member id must be positive, was " + id);
+    }
   }
 
   private static byte[] utf8(String text) {

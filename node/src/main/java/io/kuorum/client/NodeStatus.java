@@ -3,6 +3,7 @@ package io.kuorum.client;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What one endpoint says about itself, or why it could not be asked ({@link #error()}).
@@ -10,6 +11,9 @@ import java.util.Optional;
  * @param endpoint the address that was asked
  * @param leaderId 0 when the node knows no leader
  * @param leaderAddress client address of the leader; empty when unknown
+ * @param members every member of the latest configuration the node knows
+ * @param joint whether the cluster is between an old and a new voter set
+ * @param transferringTo the member a leader is handing leadership to; empty when none
  * @param error present when the endpoint could not be reached or failed; the other fields are
  *     then zero or empty
  */
@@ -25,6 +29,8 @@ public record NodeStatus(
     long appliedIndex,
     long lastIndex,
     List<ClusterMember> members,
+    boolean joint,
+    OptionalLong transferringTo,
     String version,
     Optional<String> error) {
 
@@ -33,6 +39,7 @@ public record NodeStatus(
     Objects.requireNonNull(clusterId, "clusterId");
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(leaderAddress, "leaderAddress");
+    Objects.requireNonNull(transferringTo, "transferringTo");
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(error, "error");
     members = List.copyOf(members);
@@ -41,7 +48,21 @@ public record NodeStatus(
   /** The status of an endpoint that could not be asked. */
   public static NodeStatus unreachable(String endpoint, String error) {
     return new NodeStatus(
-        endpoint, 0, "", "", 0, 0, "", 0, 0, 0, List.of(), "", Optional.of(error));
+        endpoint,
+        0,
+        "",
+        "",
+        0,
+        0,
+        "",
+        0,
+        0,
+        0,
+        List.of(),
+        false,
+        OptionalLong.empty(),
+        "",
+        Optional.of(error));
   }
 
   public boolean reachable() {

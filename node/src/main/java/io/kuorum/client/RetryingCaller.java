@@ -35,8 +35,9 @@ final class RetryingCaller {
   }
 
   <Req, Resp> Resp call(MethodDescriptor<Req, Resp> method, Req request, OpKind kind) {
-    Deadline deadline = Deadline.after(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
-    long reserveNanos = Math.min(MIN_ATTEMPT.toNanos(), options.deadline().toNanos() / 10);
+    Duration budget = options.deadlineFor(kind);
+    Deadline deadline = Deadline.after(budget.toNanos(), TimeUnit.NANOSECONDS);
+    long reserveNanos = Math.min(MIN_ATTEMPT.toNanos(), budget.toNanos() / 10);
     var schedule =
         new RetrySchedule(router, new Backoff(options.initialBackoff(), options.maxBackoff()));
     String address = router.preferred();
@@ -61,7 +62,8 @@ final class RetryingCaller {
         Failure failure = Failure.classify(e.getStatus(), trailers, tracker.maybeSent(), kind);
         switch (failure.verdict()) {
           case REJECTED -> throw ClientErrors.rejected(failure.status(), address, e);
-          case OUTCOME_UNKNOWN -> throw ClientErrors.outcomeUnknown(failure.status(), address, e);
+          case OUTCOME_UNKNOWN ->
+              throw ClientErrors.outcomeUnknown(kind, failure.status(), address, e);
           default -> {}
         }
         // A call cut short by the operation's own deadline says less than the answer before it.
@@ -74,16 +76,16 @@ final class RetryingCaller {
         pause(step.pause(), deadline);
       }
     }
-    throw ClientErrors.unavailable(router.endpoints(), options.deadline(), last, lastAddress);
+    throw ClientErrors.unavailable(router.endpoints(), budget, last, lastAddress);
   }
 
   private static boolean cutShortBy(Deadline deadline, StatusRuntimeException e) {
     return e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED && deadline.isExpired();
   }
 
-  /** A write gets the rest of the deadline; a read at most one attempt's worth of it. */
+  /** A change gets the rest of the deadline; a read at most one attempt's worth of it. */
   private Deadline attemptDeadline(OpKind kind, Deadline operation) {
-    if (kind == OpKind.WRITE) {
+    if (kind.changesState()) {
       return operation;
     }
     return Deadline.after(options.readAttemptTimeout().toNanos(), TimeUnit.NANOSECONDS)

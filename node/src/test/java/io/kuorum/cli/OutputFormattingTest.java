@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
 
@@ -70,6 +71,6 @@ class OutputFormattingTest {
   private static NodeStatus node(
       String endpoint, long id, String role, long term, long leaderId, String leaderAddress) {
     return new NodeStatus(endpoint, id, "c", role, term, leaderId, leaderAddress, 0, 0, 0,
-        List.of(), "v", Optional.empty());
+        List.of(), false, OptionalLong.empty(), "v", Optional.empty());
   }
 }

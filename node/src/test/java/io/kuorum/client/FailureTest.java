@@ -44,7 +44,17 @@ class FailureTest {
         row(Status.RESOURCE_EXHAUSTED, notApplied(), SENT, OpKind.WRITE, Verdict.RETRY_SAME),
         row(Status.RESOURCE_EXHAUSTED, notApplied(), SENT, OpKind.READ, Verdict.RETRY_SAME),
         row(Status.INVALID_ARGUMENT, notApplied(), SENT, OpKind.WRITE, Verdict.REJECTED),
-        row(Status.UNIMPLEMENTED, none(), SENT, OpKind.WRITE, Verdict.REJECTED));
+        row(Status.UNIMPLEMENTED, none(), SENT, OpKind.WRITE, Verdict.REJECTED),
+        // Membership changes: routed like writes, but a refusal without a leader is final.
+        row(Status.FAILED_PRECONDITION, leader("1", "127.0.0.1:7379"), SENT, OpKind.MEMBERSHIP, Verdict.REDIRECT),
+        row(Status.FAILED_PRECONDITION, leader("1", ""), SENT, OpKind.MEMBERSHIP, Verdict.RETRY_NEXT),
+        row(Status.FAILED_PRECONDITION, none(), SENT, OpKind.MEMBERSHIP, Verdict.REJECTED),
+        row(Status.DEADLINE_EXCEEDED, none(), SENT, OpKind.MEMBERSHIP, Verdict.OUTCOME_UNKNOWN),
+        row(Status.DEADLINE_EXCEEDED, none(), NOT_SENT, OpKind.MEMBERSHIP, Verdict.RETRY_NEXT),
+        row(Status.UNAVAILABLE, none(), SENT, OpKind.MEMBERSHIP, Verdict.OUTCOME_UNKNOWN),
+        row(Status.UNAVAILABLE, notApplied(), SENT, OpKind.MEMBERSHIP, Verdict.RETRY_NEXT),
+        row(Status.ABORTED, notApplied(), SENT, OpKind.MEMBERSHIP, Verdict.RETRY_SAME),
+        row(Status.INVALID_ARGUMENT, none(), SENT, OpKind.MEMBERSHIP, Verdict.REJECTED));
   }
 
   @ParameterizedTest(name = "{0} {1} sent={2} {3} -> {4}")

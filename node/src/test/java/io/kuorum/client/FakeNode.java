@@ -5,9 +5,17 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kuorum.admin.proto.AddLearnerRequest;
 import io.kuorum.admin.proto.AdminServiceGrpc;
+import io.kuorum.admin.proto.ChangeVotersRequest;
+import io.kuorum.admin.proto.MembershipResponse;
+import io.kuorum.admin.proto.RemoveLearnerRequest;
 import io.kuorum.admin.proto.StatusRequest;
 import io.kuorum.admin.proto.StatusResponse;
+import io.kuorum.admin.proto.TransferLeadershipRequest;
+import io.kuorum.admin.proto.TransferLeadershipResponse;
 import io.kuorum.kv.proto.CompareAndSetRequest;
 import io.kuorum.kv.proto.CompareAndSetResponse;
 import io.kuorum.kv.proto.DeleteRequest;
@@ -35,14 +43,17 @@ import java.util.function.Supplier;
 /**
  * A scripted stand-in for a Kuorum node: KvService and AdminService whose answers a test queues
  * per method ({@link #script}); once a method's queue is empty the node answers with {@link
- * #otherwise} (serving from the shared {@link FakeStore} by default). It counts every call.
+ * #otherwise} (serving from the shared {@link FakeStore} by default, and membership calls from
+ * the {@link FakeMembership} it is a {@link #member} of). It counts every call.
  */
 public final class FakeNode implements AutoCloseable {
   private final FakeStore store;
   private final Map<String, Queue<Reply>> scripts = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private volatile Reply otherwise = Reply.serve();
-  private volatile StatusResponse status = StatusResponse.getDefaultInstance();
+  private volatile Supplier<StatusResponse> status = StatusResponse::getDefaultInstance;
+  private volatile long memberId;
+  private volatile FakeMembership membership;
   private final Server server;
   private final String address;
 
@@ -91,7 +102,18 @@ public final class FakeNode implements AutoCloseable {
   }
 
   public FakeNode status(StatusResponse response) {
-    this.status = response;
+    this.status = () -> response;
+    return this;
+  }
+
+  /**
+   * Makes this node member {@code id} of {@code shared}: its status and membership calls come from
+   * there, and it redirects membership calls to the leader there unless it is the leader.
+   */
+  public FakeNode member(long id, FakeMembership shared) {
+    this.memberId = id;
+    this.membership = shared;
+    this.status = () -> shared.status(id);
     return this;
   }
 
@@ -120,7 +142,14 @@ public final class FakeNode implements AutoCloseable {
     if (reply instanceof Reply.Fail fail) {
       observer.onError(fail.status().asRuntimeException(fail.trailers()));
     } else if (reply instanceof Reply.Serve) {
-      observer.onNext(serve.get());
+      T response;
+      try {
+        response = serve.get();
+      } catch (StatusRuntimeException e) {
+        observer.onError(e);
+        return;
+      }
+      observer.onNext(response);
       observer.onCompleted();
     }
     // Reply.Hang: leave the call open until the client gives up.
@@ -157,7 +186,44 @@ public final class FakeNode implements AutoCloseable {
   private final class Admin extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void status(StatusRequest request, StreamObserver<StatusResponse> observer) {
-      answer("Status", observer, () -> status);
+      answer("Status", observer, () -> status.get());
+    }
+
+    @Override
+    public void addLearner(
+        AddLearnerRequest request, StreamObserver<MembershipResponse> observer) {
+      answer("AddLearner", observer, () -> membership().addLearner(memberId, request));
+    }
+
+    @Override
+    public void removeLearner(
+        RemoveLearnerRequest request, StreamObserver<MembershipResponse> observer) {
+      answer("RemoveLearner", observer, () -> membership().removeLearner(memberId, request));
+    }
+
+    @Override
+    public void changeVoters(
+        ChangeVotersRequest request, StreamObserver<MembershipResponse> observer) {
+      answer("ChangeVoters", observer, () -> membership().changeVoters(memberId, request));
+    }
+
+    @Override
+    public void transferLeadership(
+        TransferLeadershipRequest request, StreamObserver<TransferLeadershipResponse> observer) {
+      answer(
+          "TransferLeadership",
+          observer,
+          () -> membership().transferLeadership(memberId, request));
+    }
+
+    private FakeMembership membership() {
+      FakeMembership shared = membership;
+      if (shared == null) {
+        throw Status.UNIMPLEMENTED
+            .withDescription("this fake node is not a member of a FakeMembership")
+            .asRuntimeException();
+      }
+      return shared;
     }
   }
 }

@@ -327,7 +327,8 @@ class KuorumClientTest {
     assertThat(leader.isLeader()).isTrue();
     assertThat(leader.term()).isEqualTo(4);
     assertThat(leader.commitIndex()).isEqualTo(10);
-    assertThat(leader.members()).containsExactly(new ClusterMember(1, "p1", cluster.node(1).address()));
+    assertThat(leader.members()).containsExactly(
+        ClusterMember.of(1, "p1", cluster.node(1).address(), MemberRole.UNKNOWN));
     assertThat(leader.error()).isEmpty();
     assertThat(statuses.get(1).error()).contains("INTERNAL: disk on fire");
     assertThat(statuses.get(2).reachable()).isFalse();
