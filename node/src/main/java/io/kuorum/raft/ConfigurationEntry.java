@@ -30,7 +30,7 @@ public record ConfigurationEntry(Configuration configuration, byte[] context) {
     at = putIds(out, at, c.learners());
     at = putIds(out, at, c.outgoing());
     at = putInt(out, at, context.length);
-    System.arraycopy(context, 0, out, at, context.length);
+    for (byte b : context) out[at++] = b;
     return out;
   }
 

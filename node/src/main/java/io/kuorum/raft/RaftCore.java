@@ -499,6 +499,11 @@ public final class RaftCore {
     return configurations.latest();
   }
 
+  /** The latest configuration with the runtime's context (member addresses) that came with it. */
+  public ConfigurationEntry configurationEntry() {
+    return configurations.latestEntry();
+  }
+
   /** Index of the entry that set {@link #configuration()}; 0 for the one the node started with. */
   public long configurationIndex() {
     return configurations.latestIndex();

@@ -31,7 +31,8 @@ public final class GrpcErrors {
       e.leaderId().ifPresent(id -> trailers.put(LEADER_ID, Long.toString(id)));
       e.leaderAddress().ifPresent(a -> trailers.put(LEADER_ADDRESS, a));
       Status status = switch (e.kind()) {
-        case NOT_LEADER -> Status.FAILED_PRECONDITION;
+        case NOT_LEADER, REFUSED -> Status.FAILED_PRECONDITION;
+        case ABANDONED -> Status.ABORTED;
         case NO_LEADER, NOT_IN_CLUSTER, SHUTTING_DOWN, OUTCOME_UNKNOWN -> Status.UNAVAILABLE;
         case LOST -> Status.ABORTED;
         case OVERLOADED -> Status.RESOURCE_EXHAUSTED;

@@ -42,20 +42,24 @@ public final class KuorumServer implements AutoCloseable {
   private KuorumServer(NodeConfig config) {
     this.config = config;
     this.store = MirroredLogStore.open(config.dataDir(), new StoreIdentity(config.clusterId(), config.id()));
+    try {
+      MemberId.persist(config.dataDir(), config.id()); // only once the store accepted this id
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     GrpcPeerTransport t = null;
     Replica r = null;
     Server peers = null;
     try {
       Map<Long, String> peerAddresses = new TreeMap<>();
       config.members().stream().filter(m -> m.id() != config.id()).forEach(m -> peerAddresses.put(m.id(), m.peerAddress()));
-      t = new GrpcPeerTransport(config.id(), config.clusterId(), peerAddresses, TransportLimits.DEFAULT);
-      r = config.self().isPresent()
-          ? new RaftNode(config, store, t, new KvStateMachine(config.limits()), new SecureRandom(), fatal::complete)
-          : new PendingMember(config.id(), "node " + config.id() + " is not part of a cluster yet: it is not among the"
-              + " members " + config.members() + "; start it with --members that include it");
+      t = new GrpcPeerTransport(config.id(), config.clusterId(), config.advertisePeer(), peerAddresses, TransportLimits.DEFAULT);
+      r = new RaftNode(config, store, t, new KvStateMachine(config.limits()), new SecureRandom(), fatal::complete);
       Replica target = r;
+      GrpcPeerTransport replies = t; // a member this node has no address for yet can still be answered
       peers = bind(PeerServer.configure(NettyServerBuilder.forAddress(address(config.peerListen())),
-          new RaftPeerService(config.id(), config.clusterId(), target::deliver), TransportLimits.DEFAULT,
+          new RaftPeerService(config.id(), config.clusterId(), target::deliver, replies::learn), TransportLimits.DEFAULT,
           TransportTimings.DEFAULT), "peer", config.peerListen(), "--listen-peer");
       this.clientServer = bind(NettyServerBuilder.forAddress(address(config.clientListen()))
           .addService(MalformedRequests.guard(new KvServiceImpl(target, new RequestValidator(config.limits())).bindService()))

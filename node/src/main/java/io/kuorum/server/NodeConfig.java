@@ -10,7 +10,10 @@ import java.util.Optional;
  *
  * @param id this node's member id
  * @param clusterId name of the cluster; stored with the data and carried by every peer message
- * @param members the initial voters (empty: the node waits to be added to a cluster)
+ * @param members the initial voters; a node not among them starts without a configuration and waits to
+ *     be added to an existing cluster
+ * @param advertisePeer host:port other members reach this node's peer port at
+ * @param advertiseClient host:port clients reach this node's client port at
  * @param dataDir where the log lives
  * @param clientListen address of the client gRPC port (KV and Admin services)
  * @param peerListen address of the peer gRPC port (Raft service)
@@ -30,7 +33,9 @@ public record NodeConfig(
     int electionTicks,
     int heartbeatTicks,
     int maxPendingProposals,
-    KvLimits limits) {
+    KvLimits limits,
+    String advertisePeer,
+    String advertiseClient) {
 
   public NodeConfig {
     if (id <= 0) throw new IllegalArgumentException("--id must be a positive member id, got " + id);
@@ -43,6 +48,25 @@ public record NodeConfig(
           + heartbeatTicks + ")");
     }
     if (maxPendingProposals < 1) throw new IllegalArgumentException("max pending proposals must be >= 1");
+    Optional<Member> self = members.stream().filter(m -> m.id() == id).findFirst();
+    advertisePeer = advertised(advertisePeer, self.map(Member::peerAddress), peerListen, "--advertise-peer");
+    advertiseClient = advertised(advertiseClient, self.map(Member::clientAddress), clientListen, "--advertise-client");
+  }
+
+  /** Without the flag: this member's address in --members, else the listen address if it names a host. */
+  private static String advertised(String given, Optional<String> fromMembers, HostPort listen, String flag) {
+    if (given != null && !given.isBlank()) return HostPort.parse(given, flag).toString();
+    if (fromMembers.isPresent()) return fromMembers.get();
+    if (listen.host().equals("0.0.0.0") || listen.host().equals("::") || listen.host().equals("[::]") || listen.port() == 0) {
+      throw new IllegalArgumentException(flag + " must be set: this node is not in --members and listens on " + listen
+          + ", which other machines cannot dial");
+    }
+    return listen.toString();
+  }
+
+  /** This node as a member: its id and the addresses it advertises. */
+  public Member asMember() {
+    return new Member(id, advertisePeer, advertiseClient);
   }
 
   /** This node's entry in the member list, if it is a member. */

@@ -19,6 +19,10 @@ public final class ProposalException extends RuntimeException {
     OVERLOADED(true),
     /** The node is stopping and had not proposed the request; not applied. */
     SHUTTING_DOWN(true),
+    /** The leader refused a membership change or transfer; {@code message} says why and what to do. */
+    REFUSED(true),
+    /** A leadership transfer did not complete within an election timeout; leadership stayed. */
+    ABANDONED(true),
     /** The node stopped or the deadline passed while the entry was in the log: it may still apply. */
     OUTCOME_UNKNOWN(false);
 

@@ -3,16 +3,22 @@ package io.kuorum.server;
 import com.google.protobuf.Message;
 import io.kuorum.kv.KvStateMachine;
 import io.kuorum.kv.proto.Command;
+import io.kuorum.raft.Configuration;
+import io.kuorum.raft.ConfigurationEntry;
 import io.kuorum.raft.Entry;
 import io.kuorum.raft.ProposeResult;
 import io.kuorum.raft.RaftConfig;
 import io.kuorum.raft.RaftCore;
 import io.kuorum.raft.Ready;
+import io.kuorum.raft.Role;
 import io.kuorum.raft.RoleChange;
+import io.kuorum.raft.TransferResult;
 import io.kuorum.server.ProposalException.Kind;
 import io.kuorum.storage.LogStore;
 import io.kuorum.transport.PeerTransport;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -44,6 +50,30 @@ public final class RaftNode implements Replica {
 
   private record Waiter(long term, CompletableFuture<Message> answer, long deadlineNanos) {}
 
+  /**
+   * A membership change waiting for its entry at (index, term) to apply; with {@code untilLeaveJoint}
+   * (ChangeVoters) it waits further, for the C_new entry the leader appends once C_old,new commits.
+   */
+  private static final class ChangeWaiter {
+    final long index;
+    final long term;
+    final boolean untilLeaveJoint;
+    final CompletableFuture<MembershipOutcome> answer;
+    final long deadlineNanos;
+    final long startNanos = System.nanoTime();
+    boolean jointCommitted;
+
+    ChangeWaiter(long index, long term, boolean untilLeaveJoint, CompletableFuture<MembershipOutcome> answer, long deadlineNanos) {
+      this.index = index;
+      this.term = term;
+      this.untilLeaveJoint = untilLeaveJoint;
+      this.answer = answer;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
+
+  private record TransferWaiter(long target, CompletableFuture<TransferOutcome> answer, long deadlineNanos, long startNanos) {}
+
   private final NodeConfig config;
   private final PeerTransport transport;
   private final KvStateMachine stateMachine;
@@ -57,6 +87,12 @@ public final class RaftNode implements Replica {
   // Owned by the Raft thread:
   private final Map<Long, Waiter> waiters = new HashMap<>();
   private final ArrayDeque<Ready> writing = new ArrayDeque<>();
+  private final List<ChangeWaiter> changeWaiters = new ArrayList<>();
+  private final List<TransferWaiter> transferWaiters = new ArrayList<>();
+  /** Addresses from --members and this node's own: used until the log says otherwise. */
+  private final MemberDirectory bootstrap;
+  private long directoryIndex = -1;
+  private volatile MemberDirectory directory;
   // Read by other threads:
   private volatile NodeStatus status;
   private volatile boolean accepting = true;
@@ -69,11 +105,15 @@ public final class RaftNode implements Replica {
     this.transport = transport;
     this.stateMachine = stateMachine;
     this.onFatal = onFatal;
-    Set<Long> voters = config.members().stream().map(Member::id).collect(Collectors.toSet());
+    // Not among --members: start without a configuration and wait to be added to a running cluster.
+    Set<Long> voters = config.self().isPresent() ? config.members().stream().map(Member::id).collect(Collectors.toSet()) : Set.of();
+    this.bootstrap = MemberDirectory.of(config.members()).with(config.asMember());
+    this.directory = bootstrap;
     RaftConfig raft = RaftConfig.defaults(config.id(), voters)
         .withElection(config.electionTicks(), config.heartbeatTicks(), true, true);
     this.core = RaftCore.start(raft, store.hardState(), loadLog(store), random);
     this.writer = new StorageWriter(config.id(), store, n -> post(() -> persisted(n)), this::fail);
+    refreshMembership();
     this.status = snapshot();
     this.thread = new Thread(this::loop, "kuorum-raft-" + config.id());
     this.thread.start();
@@ -83,8 +123,12 @@ public final class RaftNode implements Replica {
       return t;
     });
     ticker.scheduleAtFixedRate(this::queueTick, config.tickMs(), config.tickMs(), TimeUnit.MILLISECONDS);
-    log.info("node {} started: term {}, log {} entries, commit {}, members {}", config.id(), core.term(),
-        core.lastIndex(), core.commitIndex(), config.members());
+    log.info("node {} started: term {}, log {} entries, commit {}, {}", config.id(), core.term(),
+        core.lastIndex(), core.commitIndex(), core.configuration());
+    if (core.configuration().isEmpty()) {
+      log.info("node {} is not a member of any cluster yet and waits to be added; on the cluster run: kuorumctl members"
+          + " add-learner {} {} --client-address {}", config.id(), config.id(), config.advertisePeer(), config.advertiseClient());
+    }
   }
 
   private static List<Entry> loadLog(LogStore store) {
@@ -124,6 +168,20 @@ public final class RaftNode implements Replica {
   }
 
   @Override
+  public CompletableFuture<MembershipOutcome> changeMembership(MembershipRequest request, long deadlineNanos) {
+    CompletableFuture<MembershipOutcome> answer = new CompletableFuture<>();
+    post(() -> proposeChange(request, deadlineNanos, answer));
+    return answer;
+  }
+
+  @Override
+  public CompletableFuture<TransferOutcome> transferLeadership(long target, long deadlineNanos) {
+    CompletableFuture<TransferOutcome> answer = new CompletableFuture<>();
+    post(() -> startTransfer(target, deadlineNanos, answer));
+    return answer;
+  }
+
+  @Override
   public void stopAccepting() {
     accepting = false;
   }
@@ -139,6 +197,7 @@ public final class RaftNode implements Replica {
         tickQueued.set(false);
         core.tick();
         expireWaiters();
+        expireAdminWaiters();
       });
     }
   }
@@ -157,6 +216,8 @@ public final class RaftNode implements Replica {
         task.run();
         for (int i = 0; i < 4096 && (task = inbox.poll()) != null; i++) task.run();
         processReady();
+        refreshMembership();
+        checkTransfers();
         status = snapshot();
         pending = waiters.size();
       }
@@ -178,16 +239,143 @@ public final class RaftNode implements Replica {
       waiters.put(a.index(), new Waiter(a.term(), answer, deadlineNanos));
     } else if (result instanceof ProposeResult.NotLeader nl) {
       answer.completeExceptionally(notLeader(nl.leaderHint()));
+    } else if (result instanceof ProposeResult.Refused r) {
+      // The leader is handing over: the request was not proposed, and the new leader will take it.
+      answer.completeExceptionally(new ProposalException(Kind.NO_LEADER, "node " + config.id() + ": " + r.reason()));
+    } else {
+      throw new IllegalStateException("a command cannot be a no-op change: " + result);
     }
   }
 
   private ProposalException notLeader(OptionalLong leader) {
+    if (core.configuration().isEmpty()) {
+      return new ProposalException(Kind.NOT_IN_CLUSTER, "node " + config.id() + " is not part of a cluster yet: it waits"
+          + " to be added with kuorumctl members add-learner " + config.id() + " " + config.advertisePeer());
+    }
     if (leader.isEmpty()) {
       return new ProposalException(Kind.NO_LEADER, "node " + config.id() + " knows no leader yet (election in progress); retry");
     }
-    Optional<String> address = config.member(leader.getAsLong()).map(Member::clientAddress);
+    Optional<String> address = directory.member(leader.getAsLong()).map(Member::clientAddress);
     return new ProposalException(Kind.NOT_LEADER, "node " + config.id() + " is not the leader; the leader is node "
         + leader.getAsLong() + address.map(a -> " at " + a).orElse(""), leader, address);
+  }
+
+  // ---------------------------------------------------------------- membership and transfer
+
+  private void proposeChange(MembershipRequest request, long deadlineNanos, CompletableFuture<MembershipOutcome> answer) {
+    long start = System.nanoTime();
+    MemberDirectory members = directory;
+    ProposeResult result;
+    if (request instanceof MembershipRequest.AddLearner add) {
+      result = core.addLearner(add.member().id(), members.with(add.member()).encode());
+    } else if (request instanceof MembershipRequest.RemoveLearner remove) {
+      result = core.removeLearner(remove.id(), members.encode());
+    } else {
+      result = core.changeVoters(((MembershipRequest.ChangeVoters) request).voters(), members.encode());
+    }
+    if (result instanceof ProposeResult.Accepted a) {
+      log.info("node {} proposed {} at index {}", config.id(), request, a.index());
+      changeWaiters.add(new ChangeWaiter(a.index(), a.term(), request instanceof MembershipRequest.ChangeVoters, answer,
+          deadlineNanos));
+    } else if (result instanceof ProposeResult.Unchanged u) {
+      answer.complete(new MembershipOutcome(false, "no change: " + u.what(), 0, since(start)));
+    } else if (result instanceof ProposeResult.Refused r) {
+      answer.completeExceptionally(new ProposalException(Kind.REFUSED, r.reason()));
+    } else {
+      answer.completeExceptionally(notLeader(((ProposeResult.NotLeader) result).leaderHint()));
+    }
+  }
+
+  private void startTransfer(long target, long deadlineNanos, CompletableFuture<TransferOutcome> answer) {
+    long start = System.nanoTime();
+    TransferResult result = core.transferLeadership(target);
+    if (result instanceof TransferResult.Started s) {
+      log.info("node {} hands leadership to node {}", config.id(), s.target());
+      transferWaiters.add(new TransferWaiter(s.target(), answer, deadlineNanos, start));
+    } else if (result instanceof TransferResult.AlreadyLeader a) {
+      answer.complete(new TransferOutcome(a.target(), "node " + a.target() + " already leads", since(start)));
+    } else if (result instanceof TransferResult.Refused r) {
+      answer.completeExceptionally(new ProposalException(Kind.REFUSED, r.reason()));
+    } else {
+      answer.completeExceptionally(notLeader(((TransferResult.NotLeader) result).leaderHint()));
+    }
+  }
+
+  /** Completes transfers: done once another node leads; abandoned when the leader gave up on it. */
+  private void checkTransfers() {
+    if (transferWaiters.isEmpty()) return;
+    OptionalLong leader = core.leader();
+    boolean stillHandingOver = core.role() == Role.LEADER && core.transferTarget().isPresent();
+    for (Iterator<TransferWaiter> it = transferWaiters.iterator(); it.hasNext(); ) {
+      TransferWaiter w = it.next();
+      if (leader.isPresent() && leader.getAsLong() != config.id()) {
+        it.remove();
+        long now = leader.getAsLong();
+        w.answer().complete(new TransferOutcome(now, now == w.target() ? "node " + now + " leads now"
+            : "node " + now + " leads now (not " + w.target() + ", which lost the election)", since(w.startNanos())));
+      } else if (core.role() == Role.LEADER && !stillHandingOver) {
+        it.remove();
+        w.answer().completeExceptionally(new ProposalException(Kind.ABANDONED, "node " + w.target()
+            + " did not take over within an election timeout; node " + config.id() + " still leads. Check that "
+            + w.target() + " is up and reachable, then retry"));
+      }
+    }
+  }
+
+  /** Keeps the address book and the transport's peers in step with the latest configuration in the log. */
+  private void refreshMembership() {
+    long at = core.configurationIndex();
+    if (at == directoryIndex) return;
+    directoryIndex = at;
+    ConfigurationEntry latest = core.configurationEntry();
+    Configuration c = latest.configuration();
+    MemberDirectory fromLog = latest.context().length == 0 ? bootstrap : MemberDirectory.decode(latest.context());
+    directory = c.isEmpty() ? bootstrap : fromLog.orElse(bootstrap).retain(c.members());
+    transport.updatePeers(directory.peersOf(config.id()));
+    if (at > 0) log.info("node {}: membership is now {} (configuration at index {}), addresses {}", config.id(), c, at, directory);
+  }
+
+  private void changeApplied(Entry e) {
+    Configuration applied = ConfigurationEntry.decode(e.data()).configuration();
+    for (Iterator<ChangeWaiter> it = changeWaiters.iterator(); it.hasNext(); ) {
+      ChangeWaiter w = it.next();
+      if (w.index == e.index()) {
+        if (w.term != e.term()) {
+          it.remove();
+          w.answer.completeExceptionally(new ProposalException(Kind.LOST,
+              "the change was overwritten in a leader change before it committed; it was not applied; retry"));
+        } else if (w.untilLeaveJoint && applied.isJoint()) {
+          w.jointCommitted = true;
+        } else {
+          it.remove();
+          w.answer.complete(new MembershipOutcome(true, "now " + applied, e.index(), since(w.startNanos)));
+        }
+      } else if (w.jointCommitted && e.index() > w.index && !applied.isJoint()) {
+        it.remove();
+        w.answer.complete(new MembershipOutcome(true, "voters changed: now " + applied, e.index(), since(w.startNanos)));
+      }
+    }
+  }
+
+  private void expireAdminWaiters() {
+    long now = System.nanoTime();
+    changeWaiters.removeIf(w -> {
+      if (now - w.deadlineNanos <= 0) return false;
+      w.answer.completeExceptionally(new ProposalException(Kind.OUTCOME_UNKNOWN, "the deadline passed before the change"
+          + (w.jointCommitted ? " completed (C_old,new is committed; the leader finishes it on its own)" : " committed")
+          + "; it may still complete: check kuorumctl members list"));
+      return true;
+    });
+    transferWaiters.removeIf(w -> {
+      if (now - w.deadlineNanos() <= 0) return false;
+      w.answer().completeExceptionally(new ProposalException(Kind.OUTCOME_UNKNOWN,
+          "the deadline passed before node " + w.target() + " took over; the transfer may still complete"));
+      return true;
+    });
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
   }
 
   /** Carries out every Ready: replication leaves now, the rest after the storage thread made it durable. */
@@ -195,6 +383,7 @@ public final class RaftNode implements Replica {
     for (Optional<Ready> next = core.ready(); next.isPresent(); next = core.ready()) {
       Ready r = next.get();
       r.roleChanges().forEach(this::logRoleChange);
+      r.notices().forEach(n -> log.info("node {}: {}", config.id(), n));
       r.sendNow().forEach(transport::send);
       if (r.mustPersist() || !writing.isEmpty()) {
         writing.addLast(r); // keeps order: a later batch never overtakes one still being written
@@ -219,6 +408,7 @@ public final class RaftNode implements Replica {
     Message answer = null;
     if (e.type() == Entry.Type.COMMAND) answer = stateMachine.apply(e.index(), e.data());
     else stateMachine.skip(e.index());
+    if (e.type() == Entry.Type.CONFIG) changeApplied(e);
     Waiter w = waiters.remove(e.index());
     if (w == null) return;
     if (answer != null && w.term() == e.term()) {
@@ -252,8 +442,9 @@ public final class RaftNode implements Replica {
   }
 
   private NodeStatus snapshot() {
-    return new NodeStatus(config.id(), true, core.role(), core.term(), core.leader(), core.commitIndex(),
-        core.appliedIndex(), core.lastIndex());
+    return new NodeStatus(config.id(), !core.configuration().isEmpty(), core.role(), core.term(), core.leader(),
+        core.commitIndex(), core.appliedIndex(), core.lastIndex(), core.configuration(), directory, core.progress(),
+        core.transferTarget(), config.tickMs());
   }
 
   private void fail(Throwable cause) {
@@ -292,6 +483,16 @@ public final class RaftNode implements Replica {
           "node " + config.id() + " stopped while the request was in its log; it may still be applied"));
     }
     waiters.clear();
+    for (ChangeWaiter w : changeWaiters) {
+      w.answer.completeExceptionally(new ProposalException(Kind.OUTCOME_UNKNOWN,
+          "node " + config.id() + " stopped while the change was in its log; it may still complete"));
+    }
+    for (TransferWaiter w : transferWaiters) {
+      w.answer().completeExceptionally(new ProposalException(Kind.OUTCOME_UNKNOWN,
+          "node " + config.id() + " stopped during the transfer"));
+    }
+    changeWaiters.clear();
+    transferWaiters.clear();
     log.info("node {} stopped at term {}, commit {}", config.id(), core.term(), core.commitIndex());
   }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 public final class ServerMain implements Callable<Integer> {
 
   @Option(names = "--id", defaultValue = "${env:KUORUM_ID:-0}",
-      description = "This node's member id, a positive number never reused (KUORUM_ID).")
+      description = "This node's member id, a positive number never reused (KUORUM_ID). Needed only to bootstrap a"
+          + " cluster from --members; otherwise the id stored with the data is used, or a new one generated.")
   long id;
 
   @Option(names = "--cluster-id", defaultValue = "${env:KUORUM_CLUSTER_ID:-kuorum}",
@@ -22,7 +23,8 @@ public final class ServerMain implements Callable<Integer> {
   String clusterId;
 
   @Option(names = "--members", defaultValue = "${env:KUORUM_MEMBERS:-}",
-      description = "Initial voters: ID=HOST:PEER_PORT[/CLIENT_PORT],... e.g. 1=10.0.0.1:7380,2=10.0.0.2:7380 (KUORUM_MEMBERS).")
+      description = "Initial voters: ID=HOST:PEER_PORT[/CLIENT_PORT],... e.g. 1=10.0.0.1:7380,2=10.0.0.2:7380"
+          + " (KUORUM_MEMBERS). A node not among them starts without a configuration and waits to be added.")
   String members;
 
   @Option(names = "--data", defaultValue = "${env:KUORUM_DATA:-data}",
@@ -36,6 +38,16 @@ public final class ServerMain implements Callable<Integer> {
   @Option(names = "--listen-peer", defaultValue = "${env:KUORUM_LISTEN_PEER:-0.0.0.0:7380}",
       description = "Peer gRPC address (KUORUM_LISTEN_PEER, default ${DEFAULT-VALUE}).")
   String listenPeer;
+
+  @Option(names = "--advertise-peer", defaultValue = "${env:KUORUM_ADVERTISE_PEER:-}",
+      description = "HOST:PORT other members reach the peer port at (KUORUM_ADVERTISE_PEER; default: this node's"
+          + " --members entry, else --listen-peer).")
+  String advertisePeer;
+
+  @Option(names = "--advertise-client", defaultValue = "${env:KUORUM_ADVERTISE_CLIENT:-}",
+      description = "HOST:PORT clients reach the client port at (KUORUM_ADVERTISE_CLIENT; default: this node's"
+          + " --members entry, else --listen-client).")
+  String advertiseClient;
 
   @Option(names = "--tick-ms", defaultValue = "${env:KUORUM_TICK_MS:-50}",
       description = "Length of a Raft tick in ms (KUORUM_TICK_MS, default ${DEFAULT-VALUE}).")
@@ -61,12 +73,17 @@ public final class ServerMain implements Callable<Integer> {
   public Integer call() {
     NodeConfig config;
     try {
-      if (id <= 0) throw new IllegalArgumentException("--id (or KUORUM_ID) must be set to this node's positive member id");
+      if (id < 0) throw new IllegalArgumentException("--id (or KUORUM_ID) must be a positive member id, got " + id);
+      id = MemberId.resolve(data, id == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(id));
       config = new NodeConfig(id, clusterId, Member.parseList(members), data, HostPort.parse(listenClient, "--listen-client"),
-          HostPort.parse(listenPeer, "--listen-peer"), tickMs, electionTicks, heartbeatTicks, maxPending, KvLimits.DEFAULT);
+          HostPort.parse(listenPeer, "--listen-peer"), tickMs, electionTicks, heartbeatTicks, maxPending, KvLimits.DEFAULT,
+          advertisePeer, advertiseClient);
     } catch (IllegalArgumentException e) {
       System.err.println("kuorum: invalid configuration: " + e.getMessage());
       return 2;
+    } catch (StartupException e) {
+      System.err.println("kuorum: cannot start: " + e.getMessage());
+      return 1;
     }
     KuorumServer server;
     try {

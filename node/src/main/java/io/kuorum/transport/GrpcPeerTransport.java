@@ -126,6 +126,7 @@ public final class GrpcPeerTransport implements PeerTransport {
    * Learned links of members the map does not name are kept (see the class comment); a learned link
    * of a member it names becomes configured, replaced by a fresh link if the addresses differ.
    */
+  @Override
   public synchronized void updatePeers(Map<Long, String> peers) {
     Map<Long, String> wanted = validPeers(peers);
     if (closed) return;

@@ -11,6 +11,9 @@ public interface PeerTransport extends AutoCloseable {
 
   void send(Message message);
 
+  /** Replaces the configured peers (member id to "host:port") after a membership change. */
+  void updatePeers(java.util.Map<Long, String> peers);
+
   @Override
   void close();
 }
