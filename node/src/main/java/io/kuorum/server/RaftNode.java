@@ -93,6 +93,12 @@ public final class RaftNode implements Replica {
   private final MemberDirectory bootstrap;
   private long directoryIndex = -1;
   private volatile MemberDirectory directory;
+  /**
+   * Members a configuration removed, still reachable until that configuration commits: the leader
+   * that proposed it may be among them and needs this node's acknowledgement to commit it.
+   */
+  private Map<Long, String> departing = Map.of();
+  private long departingUntil;
   // Read by other threads:
   private volatile NodeStatus status;
   private volatile boolean accepting = true;
@@ -217,6 +223,7 @@ public final class RaftNode implements Replica {
         for (int i = 0; i < 4096 && (task = inbox.poll()) != null; i++) task.run();
         processReady();
         refreshMembership();
+        forgetDeparted();
         checkTransfers();
         status = snapshot();
         pending = waiters.size();
@@ -330,9 +337,29 @@ public final class RaftNode implements Replica {
     ConfigurationEntry latest = core.configurationEntry();
     Configuration c = latest.configuration();
     MemberDirectory fromLog = latest.context().length == 0 ? bootstrap : MemberDirectory.decode(latest.context());
+    MemberDirectory before = directory;
     directory = c.isEmpty() ? bootstrap : fromLog.orElse(bootstrap).retain(c.members());
-    transport.updatePeers(directory.peersOf(config.id()));
+    Map<Long, String> gone = new HashMap<>(before.peersOf(config.id()));
+    gone.putAll(departing);
+    gone.keySet().removeAll(directory.peersOf(config.id()).keySet());
+    departing = Map.copyOf(gone);
+    departingUntil = at;
+    updatePeers();
     if (at > 0) log.info("node {}: membership is now {} (configuration at index {}), addresses {}", config.id(), c, at, directory);
+  }
+
+  private void updatePeers() {
+    Map<Long, String> peers = new HashMap<>(departing);
+    peers.putAll(directory.peersOf(config.id()));
+    transport.updatePeers(peers);
+  }
+
+  /** Once the configuration that removed members is committed, they need no more answers. */
+  private void forgetDeparted() {
+    if (!departing.isEmpty() && core.commitIndex() >= departingUntil) {
+      departing = Map.of();
+      updatePeers();
+    }
   }
 
   private void changeApplied(Entry e) {
@@ -382,6 +409,7 @@ public final class RaftNode implements Replica {
   private void processReady() {
     for (Optional<Ready> next = core.ready(); next.isPresent(); next = core.ready()) {
       Ready r = next.get();
+      refreshMembership(); // before sending: a member added by this batch must be reachable for it
       r.roleChanges().forEach(this::logRoleChange);
       r.notices().forEach(n -> log.info("node {}: {}", config.id(), n));
       r.sendNow().forEach(transport::send);

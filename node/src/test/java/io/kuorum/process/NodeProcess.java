@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeProcess {
 
-  final long id;
+  /** The member id; for a node that joins a running cluster, known once it has started ({@link #awaitId}). */
+  long id;
   final int clientPort;
   final int peerPort;
   private final Path dataDir;
@@ -42,6 +43,23 @@ final class NodeProcess {
     return id + "=127.0.0.1:" + peerPort + "/" + clientPort;
   }
 
+  String peerAddress() {
+    return "127.0.0.1:" + peerPort;
+  }
+
+  /** A joining node picks its own id on first start and stores it with its data. */
+  long awaitId(java.time.Duration within) {
+    Path file = dataDir.resolve("member-id");
+    org.awaitility.Awaitility.await("member id of the node logging to " + logFile).atMost(within)
+        .until(() -> Files.exists(file));
+    try {
+      id = Long.parseLong(Files.readString(file).trim());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return id;
+  }
+
   void members(String spec) {
     this.members = spec;
   }
@@ -54,8 +72,9 @@ final class NodeProcess {
   NodeProcess start() {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"), "io.kuorum.server.ServerMain",
-        "--id", Long.toString(id), "--cluster-id", "it", "--members", members, "--data", dataDir.toString(),
+        "--cluster-id", "it", "--members", members, "--data", dataDir.toString(),
         "--listen-client", "127.0.0.1:" + clientPort, "--listen-peer", "127.0.0.1:" + peerPort));
+    if (id > 0) cmd.addAll(List.of("--id", Long.toString(id))); // bootstrap members; joiners get an id of their own
     cmd.addAll(extraArgs);
     try {
       Files.writeString(logFile, "---- start " + (++starts) + " ----\n", StandardCharsets.UTF_8,

@@ -3,6 +3,7 @@ package io.kuorum.process;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.kuorum.admin.proto.AdminServiceGrpc;
+import io.kuorum.admin.proto.MemberRole;
 import io.kuorum.admin.proto.StatusRequest;
 import io.kuorum.admin.proto.StatusResponse;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,9 @@ final class ProcessCluster implements AutoCloseable {
 
   final List<NodeProcess> nodes = new ArrayList<>();
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final String bootstrapMembers;
+  private int joiners;
+  private final List<String> extraArgs;
 
   ProcessCluster(int size, Path dir, List<String> extraArgs) {
     List<Integer> ports = freePorts(2 * size);
@@ -39,6 +44,8 @@ final class ProcessCluster implements AutoCloseable {
     }
     String members = nodes.stream().map(NodeProcess::memberSpec).collect(Collectors.joining(","));
     nodes.forEach(n -> n.members(members));
+    this.bootstrapMembers = members;
+    this.extraArgs = List.copyOf(extraArgs);
   }
 
   static ProcessCluster start(int size, Path dir) {
@@ -70,7 +77,30 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   NodeProcess node(long id) {
-    return nodes.get((int) id - 1);
+    return nodes.stream().filter(n -> n.id == id).findFirst().orElseThrow(() -> new IllegalArgumentException("no node " + id));
+  }
+
+  /**
+   * Starts a node that joins this cluster: no --id (it generates one) and --members naming the
+   * bootstrap members, so it is not among them and waits to be added. Returns once its id is known.
+   */
+  NodeProcess startJoiner(Path dir) {
+    List<Integer> ports = freePorts(2);
+    int n = ++joiners;
+    NodeProcess joiner = new NodeProcess(0, ports.get(0), ports.get(1), dir.resolve("joiner-" + n), dir.resolve("joiner-" + n + ".log"),
+        extraArgs);
+    joiner.members(bootstrapMembers);
+    nodes.add(joiner);
+    joiner.start();
+    joiner.awaitId(Duration.ofSeconds(30));
+    await("joining node " + joiner.id + " to serve", Duration.ofSeconds(30), () -> status(joiner).isPresent());
+    return joiner;
+  }
+
+  /** Stops a node that is no longer a member and forgets it (its endpoint is no longer offered to clients). */
+  void retire(NodeProcess n) {
+    if (n.isAlive()) n.terminate();
+    nodes.remove(n);
   }
 
   /** The node's own view, or empty if it does not answer within half a second. */
@@ -94,16 +124,17 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  /** The node that says it leads and that a majority of live nodes follow, once there is one. */
+  /** The node that says it leads and that a majority of its voters follow, once there is one. */
   NodeProcess awaitLeader(Duration within) {
     NodeProcess[] found = new NodeProcess[1];
     await("a leader followed by a majority", within, () -> {
       for (NodeProcess n : nodes) {
         Optional<StatusResponse> s = status(n);
         if (s.isPresent() && s.get().getRole().equals("leader")) {
-          long followers = nodes.stream().map(this::status).flatMap(Optional::stream)
+          Set<Long> voters = voters(s.get());
+          long followers = nodes.stream().filter(o -> voters.contains(o.id)).map(this::status).flatMap(Optional::stream)
               .filter(o -> o.getLeaderId() == n.id && o.getTerm() == s.get().getTerm()).count();
-          if (followers > nodes.size() / 2) {
+          if (followers > voters.size() / 2) {
             found[0] = n;
             return true;
           }
@@ -112,6 +143,12 @@ final class ProcessCluster implements AutoCloseable {
       return false;
     });
     return found[0];
+  }
+
+  /** The voters (of C_new, during a joint change) in a node's status. */
+  static Set<Long> voters(StatusResponse s) {
+    return s.getMembersList().stream().filter(m -> m.getRole() == MemberRole.VOTER).map(io.kuorum.admin.proto.Member::getId)
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
   }
 
   /** Waits until {@code n} has applied everything the leader had committed when this was called. */

@@ -34,6 +34,7 @@ final class Workload implements AutoCloseable {
   final History history = new History();
   private final Map<String, String> acked = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Long> successTimes = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Long> allSuccessTimes = new ConcurrentLinkedQueue<>();
   private final AtomicLong okWrites = new AtomicLong();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
@@ -115,7 +116,9 @@ final class Workload implements AutoCloseable {
 
   private void succeeded() {
     okWrites.incrementAndGet();
-    successTimes.add(System.nanoTime());
+    long now = System.nanoTime();
+    successTimes.add(now);
+    allSuccessTimes.add(now);
   }
 
   /** Only a rejected argument surely did not apply; anything else may have (the client cannot know). */
@@ -146,6 +149,18 @@ final class Workload implements AutoCloseable {
     });
     successTimes.removeIf(t -> t <= at[0]);
     return at[0];
+  }
+
+  /**
+   * The longest time in [from, to] without any acknowledged operation: the pause clients saw.
+   */
+  long longestGapBetween(long from, long to) {
+    List<Long> times = new ArrayList<>(allSuccessTimes.stream().filter(t -> t >= from && t <= to).sorted().toList());
+    times.add(0, from);
+    times.add(to);
+    long longest = 0;
+    for (int i = 1; i < times.size(); i++) longest = Math.max(longest, times.get(i) - times.get(i - 1));
+    return longest;
   }
 
   /** Every acknowledged unique write, as it must be found at the end. */
