@@ -139,6 +139,7 @@ class MembershipScenarioTest {
     assertThat(c.node(1).transferLeadership(0)).isInstanceOf(TransferResult.Started.class);
     assertThat(c.node(1).transferLeadership(2)).isInstanceOf(TransferResult.Refused.class);
     assertThat(c.node(1).propose("y".getBytes())).as("no proposals while handing over").isInstanceOf(ProposeResult.Refused.class);
+    assertThat(refusal(c.node(1).addLearner(9, CTX))).as("no changes either").contains("being transferred");
     // auto picked one of the voters; take 3 away for good so the transfer cannot finish if it picked 3
     c.dropWhen(m -> m.to() == 3 || m.from() == 3 || m instanceof Message.TimeoutNow);
     c.tickAll(10);
