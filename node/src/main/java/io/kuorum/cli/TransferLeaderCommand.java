@@ -29,10 +29,9 @@ final class TransferLeaderCommand extends ClientCommand {
     if (format() == OutputFormat.JSON) {
       out().println(Json.transferResult(new JsonWriter(), result));
     } else {
-      String said = result.message().isBlank() ? "" : ": " + result.message();
-      out().println(
-          "node " + result.leaderId() + " leads now (after " + result.duration().toMillis()
-              + " ms)" + said);
+      // The server says what happened ("node 2 leads now", or who won instead); add how long it took.
+      String said = result.message().isBlank() ? "node " + result.leaderId() + " leads now" : result.message();
+      out().println(said + " (after " + result.duration().toMillis() + " ms)");
     }
     out().flush();
     return ExitCodes.OK;

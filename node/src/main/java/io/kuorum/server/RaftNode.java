@@ -285,7 +285,7 @@ public final class RaftNode implements Replica {
       changeWaiters.add(new ChangeWaiter(a.index(), a.term(), request instanceof MembershipRequest.ChangeVoters, answer,
           deadlineNanos));
     } else if (result instanceof ProposeResult.Unchanged u) {
-      answer.complete(new MembershipOutcome(false, "no change: " + u.what(), 0, since(start)));
+      answer.complete(new MembershipOutcome(false, u.what(), 0, since(start)));
     } else if (result instanceof ProposeResult.Refused r) {
       answer.completeExceptionally(new ProposalException(Kind.REFUSED, r.reason()));
     } else {

@@ -219,7 +219,7 @@ class KuorumctlMembersTest {
 
     assertThat(auto.exitCode()).isZero();
     assertThat(auto.out())
-        .isEqualTo("node 1 leads now (after 412 ms): leadership moved from node 2 to node 1\n");
+        .isEqualTo("leadership moved from node 2 to node 1 (after 412 ms)\n");
     assertThat(StrictJson.object(json.out()))
         .containsEntry("leaderId", 3L)
         .containsEntry("message", "leadership moved from node 1 to node 3")
