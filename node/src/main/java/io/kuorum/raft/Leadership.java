@@ -177,7 +177,15 @@ final class Leadership {
   boolean isCaughtUp(long member) {
     if (member == id) return true;
     FollowerProgress pr = followers.get(member);
-    return pr != null && pr.state() == FollowerProgress.State.REPLICATE && log.lastIndex() - pr.match() <= config.catchUpEntries();
+    // By match index alone, like etcd's promotion check: a replicating follower drops to probing now
+    // and then (a lost message, a stall check) without falling behind.
+    return pr != null && pr.match() > 0 && log.lastIndex() - pr.match() <= config.catchUpEntries();
+  }
+
+  /** Entries {@code member} is behind this leader's log. */
+  long lagOf(long member) {
+    FollowerProgress pr = followers.get(member);
+    return log.lastIndex() - (pr == null ? 0 : pr.match());
   }
 
   private void noteCatchUp(long member, FollowerProgress pr) {
@@ -240,13 +248,9 @@ final class Leadership {
       CatchUp c = catchUps.get(member);
       OptionalLong catchUpTicks = c == null || c.caughtUpAtTick().isEmpty()
           ? OptionalLong.empty() : OptionalLong.of(c.caughtUpAtTick().getAsLong() - c.addedAtTick());
-      out.put(member, new MemberProgress(pr.match(), log.lastIndex() - pr.match(), isCaughtUp(member), catchUpTicks));
+      out.put(member, new MemberProgress(pr.match(), lagOf(member), isCaughtUp(member), catchUpTicks));
     });
     return out;
   }
 
-  /** Read-only view of a follower's progress, for tests. */
-  Map<Long, FollowerProgress> followers() {
-    return followers;
-  }
 }

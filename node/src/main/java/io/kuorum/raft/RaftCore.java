@@ -106,9 +106,20 @@ public final class RaftCore {
   public ProposeResult propose(byte[] command) {
     if (role != Role.LEADER) return new ProposeResult.NotLeader(leader());
     if (leadership.transferTarget().isPresent()) return transferInProgress();
+    if (leavingAfterChange()) {
+      // Entries proposed now would commit only after this node is gone; its successor takes them instead.
+      return new ProposeResult.Refused("this leader is not a voter of the new configuration " + configuration()
+          + " and steps down once it commits: retry at the new leader");
+    }
     Entry e = Entry.command(log.lastIndex() + 1, term, command);
     log.append(e);
     return new ProposeResult.Accepted(e.index(), e.term());
+  }
+
+  /** C_new is appended and this leader is not among its voters. */
+  private boolean leavingAfterChange() {
+    Configuration c = configuration();
+    return !c.isJoint() && !c.voters().contains(config.id());
   }
 
   private ProposeResult transferInProgress() {
@@ -135,11 +146,12 @@ public final class RaftCore {
    * appends C_new by itself once C_old,new is committed. Every new voter must be a caught-up learner.
    */
   public ProposeResult changeVoters(Set<Long> voters, byte[] context) {
-    if (role == Role.LEADER) {
+    boolean inFlight = configurations.latestIndex() > log.committed() || configuration().isJoint();
+    if (role == Role.LEADER && !inFlight) {
       for (long member : voters) {
         if (configuration().learners().contains(member) && !leadership.isCaughtUp(member)) {
-          MemberProgress p = leadership.progress().get(member);
-          return new ProposeResult.Refused("member " + member + " is a learner that has not caught up: it is " + p.lag()
+          return new ProposeResult.Refused("member " + member + " is a learner that has not caught up: it is "
+              + leadership.lagOf(member)
               + " entries behind (at most " + config.catchUpEntries() + " allowed); wait for it and retry");
         }
       }
@@ -190,12 +202,12 @@ public final class RaftCore {
       appendConfiguration(new ConfigurationEntry(((ConfigurationChange.Outcome.Accepted) leave).next(),
           configurations.latestEntry().context()));
     } else if (!c.voters().contains(config.id())) {
+      leadership.replicate(); // the remaining voters learn that C_new committed before this leader goes quiet
       OptionalLong successor = leadership.mostUpToDateVoter();
-      if (successor.isPresent() && leadership.progress().get(successor.getAsLong()).lag() == 0) {
-        outbox.sendNow(new TimeoutNow(config.id(), successor.getAsLong(), term));
-      }
+      boolean handOver = successor.isPresent() && leadership.lagOf(successor.getAsLong()) == 0;
+      if (handOver) outbox.sendNow(new TimeoutNow(config.id(), successor.getAsLong(), term));
       becomeFollower(term, NONE, "stepped down: no longer a voter in " + c + " (index " + configurations.latestIndex()
-          + ")" + (successor.isPresent() ? "; handing over to " + successor.getAsLong() : ""));
+          + ")" + (handOver ? "; handed over to " + successor.getAsLong() : "; the remaining voters elect a leader"));
     }
   }
 
@@ -246,7 +258,8 @@ public final class RaftCore {
     } else if (m instanceof HeartbeatResponse hr) {
       if (role == Role.LEADER) leadership.onHeartbeatResponse(hr);
     } else if (m instanceof TimeoutNow) {
-      if (role != Role.LEADER && configuration().isVoter(config.id())) {
+      // Only from the leader we follow: a late TimeoutNow from an abandoned transfer must not depose anyone.
+      if (role != Role.LEADER && m.from() == leaderId && configuration().isVoter(config.id())) {
         campaign(false, true, "leader " + m.from() + " handed over leadership");
       }
     }
@@ -448,12 +461,12 @@ public final class RaftCore {
   }
 
   /**
-   * A leader is known and was heard from within the minimum election timeout. Only with check-quorum
-   * (the default): without it a leader cut off from the majority never steps down, and its followers
-   * would ignore the majority's candidates for as long as they still hear from it.
+   * A leader is known and was heard from within the minimum election timeout (dissertation §4.2.3,
+   * with or without check-quorum: otherwise removed members that never learned of their removal
+   * depose every leader of the remaining voters, forever).
    */
   private boolean inLease() {
-    return config.checkQuorum() && leaderId != NONE && electionElapsed < config.electionTicks();
+    return leaderId != NONE && electionElapsed < config.electionTicks();
   }
 
   /** The quorum of the latest configuration: both majorities during a joint change (§6). */

@@ -63,9 +63,9 @@ public final class MemberDirectory {
     return new MemberDirectory(next);
   }
 
-  /** Entries of {@code other} for ids this directory does not know. */
-  public MemberDirectory orElse(MemberDirectory other) {
-    TreeMap<Long, Member> next = new TreeMap<>(other.members);
+  /** This directory, plus the entries of {@code fallback} for ids it does not know. */
+  public MemberDirectory withFallback(MemberDirectory fallback) {
+    TreeMap<Long, Member> next = new TreeMap<>(fallback.members);
     next.putAll(members);
     return new MemberDirectory(next);
   }

@@ -21,8 +21,12 @@ public record NodeStatus(long id, boolean member, Role role, long term, Optional
     long appliedIndex, long lastIndex, Configuration configuration, MemberDirectory directory,
     Map<Long, MemberProgress> progress, OptionalLong transferTarget, long tickMs) {
 
-  /** The role as users read it: {@code leader}, {@code follower}, ... or {@code waiting} before joining. */
+  /**
+   * The role as users read it: {@code leader}, {@code follower}, ..., {@code waiting} before the node is
+   * added, {@code removed} after it was taken out.
+   */
   public String roleName() {
-    return member ? role.name().toLowerCase(Locale.ROOT).replace('_', '-') : "waiting";
+    if (member) return role.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return configuration.isEmpty() ? "waiting" : "removed";
   }
 }

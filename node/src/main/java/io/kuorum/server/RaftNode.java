@@ -117,7 +117,12 @@ public final class RaftNode implements Replica {
     this.directory = bootstrap;
     RaftConfig raft = RaftConfig.defaults(config.id(), voters)
         .withElection(config.electionTicks(), config.heartbeatTicks(), true, true);
-    this.core = RaftCore.start(raft, store.hardState(), loadLog(store), random);
+    try {
+      this.core = RaftCore.start(raft, store.hardState(), loadLog(store), random);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException("the log in " + config.dataDir() + " cannot be loaded: " + e.getMessage()
+          + " (written by a newer Kuorum version, or damaged: restore the member from a backup or re-add it under a new id)", e);
+    }
     this.writer = new StorageWriter(config.id(), store, n -> post(() -> persisted(n)), this::fail);
     refreshMembership();
     this.status = snapshot();
@@ -149,11 +154,7 @@ public final class RaftNode implements Replica {
   @Override
   public CompletableFuture<Message> submit(Command command, long deadlineNanos) {
     CompletableFuture<Message> answer = new CompletableFuture<>();
-    if (!accepting) {
-      answer.completeExceptionally(new ProposalException(Kind.SHUTTING_DOWN, "node " + config.id() + " is shutting down"));
-      return answer;
-    }
-    post(() -> propose(command, deadlineNanos, answer));
+    if (!accepting || !post(() -> propose(command, deadlineNanos, answer))) answer.completeExceptionally(stopped());
     return answer;
   }
 
@@ -176,14 +177,14 @@ public final class RaftNode implements Replica {
   @Override
   public CompletableFuture<MembershipOutcome> changeMembership(MembershipRequest request, long deadlineNanos) {
     CompletableFuture<MembershipOutcome> answer = new CompletableFuture<>();
-    post(() -> proposeChange(request, deadlineNanos, answer));
+    if (!accepting || !post(() -> proposeChange(request, deadlineNanos, answer))) answer.completeExceptionally(stopped());
     return answer;
   }
 
   @Override
   public CompletableFuture<TransferOutcome> transferLeadership(long target, long deadlineNanos) {
     CompletableFuture<TransferOutcome> answer = new CompletableFuture<>();
-    post(() -> startTransfer(target, deadlineNanos, answer));
+    if (!accepting || !post(() -> startTransfer(target, deadlineNanos, answer))) answer.completeExceptionally(stopped());
     return answer;
   }
 
@@ -208,8 +209,15 @@ public final class RaftNode implements Replica {
     }
   }
 
-  private void post(Runnable task) {
-    if (running) inbox.add(task);
+  /** Queues a task for the Raft thread; false once the node stopped (the task will never run). */
+  private boolean post(Runnable task) {
+    if (!running) return false;
+    inbox.add(task);
+    return true;
+  }
+
+  private ProposalException stopped() {
+    return new ProposalException(Kind.SHUTTING_DOWN, "node " + config.id() + " is shutting down or stopped");
   }
 
   // ---------------------------------------------------------------- the Raft thread
@@ -222,7 +230,6 @@ public final class RaftNode implements Replica {
         task.run();
         for (int i = 0; i < 4096 && (task = inbox.poll()) != null; i++) task.run();
         processReady();
-        refreshMembership();
         forgetDeparted();
         checkTransfers();
         status = snapshot();
@@ -258,6 +265,10 @@ public final class RaftNode implements Replica {
     if (core.configuration().isEmpty()) {
       return new ProposalException(Kind.NOT_IN_CLUSTER, "node " + config.id() + " is not part of a cluster yet: it waits"
           + " to be added with kuorumctl members add-learner " + config.id() + " " + config.advertisePeer());
+    }
+    if (!core.configuration().members().contains(config.id())) {
+      return new ProposalException(Kind.NOT_IN_CLUSTER, "node " + config.id() + " was removed from the cluster by the"
+          + " configuration at index " + core.configurationIndex() + "; ask another member");
     }
     if (leader.isEmpty()) {
       return new ProposalException(Kind.NO_LEADER, "node " + config.id() + " knows no leader yet (election in progress); retry");
@@ -338,7 +349,7 @@ public final class RaftNode implements Replica {
     Configuration c = latest.configuration();
     MemberDirectory fromLog = latest.context().length == 0 ? bootstrap : MemberDirectory.decode(latest.context());
     MemberDirectory before = directory;
-    directory = c.isEmpty() ? bootstrap : fromLog.orElse(bootstrap).retain(c.members());
+    directory = c.isEmpty() ? bootstrap : fromLog.withFallback(bootstrap).retain(c.members());
     Map<Long, String> gone = new HashMap<>(before.peersOf(config.id()));
     gone.putAll(departing);
     gone.keySet().removeAll(directory.peersOf(config.id()).keySet());
@@ -362,12 +373,13 @@ public final class RaftNode implements Replica {
     }
   }
 
+  /** Completes the membership changes that {@code e} decides: committed, finished, or overwritten. */
   private void changeApplied(Entry e) {
-    Configuration applied = ConfigurationEntry.decode(e.data()).configuration();
+    Configuration applied = e.type() == Entry.Type.CONFIG ? ConfigurationEntry.decode(e.data()).configuration() : null;
     for (Iterator<ChangeWaiter> it = changeWaiters.iterator(); it.hasNext(); ) {
       ChangeWaiter w = it.next();
       if (w.index == e.index()) {
-        if (w.term != e.term()) {
+        if (w.term != e.term() || applied == null) {
           it.remove();
           w.answer.completeExceptionally(new ProposalException(Kind.LOST,
               "the change was overwritten in a leader change before it committed; it was not applied; retry"));
@@ -377,7 +389,7 @@ public final class RaftNode implements Replica {
           it.remove();
           w.answer.complete(new MembershipOutcome(true, "now " + applied, e.index(), since(w.startNanos)));
         }
-      } else if (w.jointCommitted && e.index() > w.index && !applied.isJoint()) {
+      } else if (w.jointCommitted && e.index() > w.index && applied != null && !applied.isJoint()) {
         it.remove();
         w.answer.complete(new MembershipOutcome(true, "voters changed: now " + applied, e.index(), since(w.startNanos)));
       }
@@ -436,7 +448,7 @@ public final class RaftNode implements Replica {
     Message answer = null;
     if (e.type() == Entry.Type.COMMAND) answer = stateMachine.apply(e.index(), e.data());
     else stateMachine.skip(e.index());
-    if (e.type() == Entry.Type.CONFIG) changeApplied(e);
+    if (!changeWaiters.isEmpty()) changeApplied(e);
     Waiter w = waiters.remove(e.index());
     if (w == null) return;
     if (answer != null && w.term() == e.term()) {
@@ -470,7 +482,7 @@ public final class RaftNode implements Replica {
   }
 
   private NodeStatus snapshot() {
-    return new NodeStatus(config.id(), !core.configuration().isEmpty(), core.role(), core.term(), core.leader(),
+    return new NodeStatus(config.id(), core.configuration().members().contains(config.id()), core.role(), core.term(), core.leader(),
         core.commitIndex(), core.appliedIndex(), core.lastIndex(), core.configuration(), directory, core.progress(),
         core.transferTarget(), config.tickMs());
   }

@@ -1,6 +1,7 @@
 package io.kuorum.transport;
 
 import com.google.protobuf.UnsafeByteOperations;
+import io.kuorum.raft.ConfigurationEntry;
 import io.kuorum.raft.Entry;
 import io.kuorum.raft.Message;
 import io.kuorum.raft.Message.AppendEntries;
@@ -181,7 +182,15 @@ public final class MessageCodec {
         case TYPE_UNSPECIFIED, UNRECOGNIZED -> throw check.fail(name + ".type is " + describe(e) + ", must be NOOP, COMMAND or CONFIG");
       };
       // The one copy on the inbound path: the core owns plain arrays.
-      entries.add(new Entry(e.getIndex(), e.getTerm(), type, e.getData().toByteArray()));
+      byte[] data = e.getData().toByteArray();
+      if (type == Entry.Type.CONFIG) {
+        try {
+          ConfigurationEntry.decode(data); // refused here, before any of the message reaches the log
+        } catch (IllegalArgumentException bad) {
+          throw check.fail(name + ".data is not a valid configuration: " + bad.getMessage());
+        }
+      }
+      entries.add(new Entry(e.getIndex(), e.getTerm(), type, data));
     }
     return new AppendEntries(p.getFrom(), p.getTo(), p.getTerm(), prevIndex, prevTerm, entries, ae.getLeaderCommit());
   }

@@ -73,6 +73,47 @@ class MembershipScenarioTest {
   }
 
   @Test
+  void theJointConfigurationIsNotCommittedByCNewAlone() {
+    TestCluster c = ledBy1(3);
+    addCaughtUpLearners(c, 4, 5);
+    c.dropWhen(m -> m.from() == 2 || m.to() == 2 || m.from() == 3 || m.to() == 3);
+    long jointAt = ((ProposeResult.Accepted) c.node(1).changeVoters(Set.of(1L, 4L, 5L), CTX)).index();
+    c.stabilize();
+    assertThat(c.node(4).lastIndex()).as("C_new's majority {1,4,5} holds it").isGreaterThanOrEqualTo(jointAt);
+    assertThat(c.node(1).commitIndex()).as("but C_old's majority does not").isLessThan(jointAt);
+  }
+
+  @Test
+  void aFollowerFallsBackToTheEarlierConfigurationWhenALeaderOverwritesIt() {
+    TestCluster c = ledBy1(5);
+    c.startEmpty(6);
+    c.dropWhen(m -> m.from() == 1 && m.to() != 2);
+    long at = ((ProposeResult.Accepted) c.node(1).addLearner(6, CTX)).index();
+    c.stabilize();
+    assertThat(c.node(2).configurationIndex()).as("takes effect when appended").isEqualTo(at);
+    assertThat(c.node(2).configuration().learners()).containsExactly(6L);
+
+    c.crash(1);
+    c.healAll();
+    c.outliveLeader(4, 5); // 2, with the longer log, still sticks to the crashed leader
+    c.campaign(3); // wins with 3, 4 and 5, whose logs are as up to date as it needs
+    assertThat(c.node(3).role()).isEqualTo(Role.LEADER);
+    c.node(3).tick();
+    c.stabilize();
+    assertThat(c.node(2).configurationIndex()).as("the uncommitted entry was overwritten").isZero();
+    assertThat(c.node(2).configuration()).isEqualTo(Configuration.of(Set.of(1L, 2L, 3L, 4L, 5L)));
+  }
+
+  @Test
+  void aVoteRequestFromAStrangerIsIgnoredWhileTheLeaderIsHeard() {
+    TestCluster c = ledBy1(3);
+    long term = c.node(2).term();
+    c.node(2).step(new Message.RequestVote(99, 2, term + 5, 1000, term + 4, false, false));
+    assertThat(c.node(2).term()).as("§4.2.3: not news while the leader is heard").isEqualTo(term);
+    assertThat(c.node(2).leader()).hasValue(1);
+  }
+
+  @Test
   void aLeaderRemovedFromTheVotersHandsOverStepsDownAndNeverCampaigns() {
     TestCluster c = ledBy1(3);
     assertThat(c.node(1).changeVoters(Set.of(2L, 3L), CTX)).isInstanceOf(ProposeResult.Accepted.class);
@@ -81,6 +122,7 @@ class MembershipScenarioTest {
     long newLeader = c.node(2).role() == Role.LEADER ? 2 : 3;
     assertThat(c.node(newLeader).role()).as("handed over with TimeoutNow, no election timeout needed").isEqualTo(Role.LEADER);
     assertThat(c.node(newLeader).configuration()).isEqualTo(Configuration.of(Set.of(2L, 3L)));
+    assertThat(c.node(1).propose("late".getBytes())).isInstanceOf(ProposeResult.NotLeader.class);
     long term = c.node(1).term();
     for (int i = 0; i < 200; i++) c.node(1).tick();
     c.stabilize();

@@ -162,6 +162,7 @@ class RaftScenarioTest {
   private static void electS5AfterS1Crashes(TestCluster c) {
     c.crash(1);
     c.healAll();
+    c.outliveLeader(2, 3, 4);
     for (int i = 0; i < 5 && c.node(5).role() != Role.LEADER; i++) c.campaign(5);
     assertThat(c.node(5).role()).isEqualTo(Role.LEADER);
   }

@@ -103,6 +103,17 @@ final class TestCluster {
     stabilize();
   }
 
+  /**
+   * Ticks the given nodes until a minimum election timeout has passed since they heard from a leader,
+   * so they stop ignoring vote requests (§4.2.3), as they would once the leader is really gone.
+   */
+  void outliveLeader(long... ids) {
+    for (long id : ids) {
+      for (int i = 0; i < configs.get(id).electionTicks(); i++) cores.get(id).tick();
+    }
+    stabilize();
+  }
+
   void tickAll(int ticks) {
     for (int i = 0; i < ticks; i++) {
       cores.values().forEach(RaftCore::tick);

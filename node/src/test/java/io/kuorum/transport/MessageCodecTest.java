@@ -137,6 +137,8 @@ class MessageCodecTest {
         bad("entry term 0", b -> entry(b, 0, e -> e.setTerm(0)), "entries[0].term is 0, must be >= 1"),
         bad("entry type unspecified", b -> entry(b, 1, e -> e.setType(io.kuorum.transport.proto.Entry.Type.TYPE_UNSPECIFIED)),
             "entries[1].type is TYPE_UNSPECIFIED, must be NOOP, COMMAND or CONFIG"),
+        bad("configuration that does not decode", b -> entry(b, 1, e -> e.setType(io.kuorum.transport.proto.Entry.Type.CONFIG)
+            .setData(ByteString.copyFromUtf8("not a configuration"))), "entries[1].data is not a valid configuration"),
         bad("entry type unknown", b -> entry(b, 1, e -> e.setTypeValue(9)), "entries[1].type is unknown value 9"),
         bad("gap between entries", b -> entry(b, 1, e -> e.setIndex(13)), "entries[1].index is 13, expected 12"),
         bad("first entry not after prev", b -> b.setAppendEntries(b.getAppendEntries().toBuilder().setPrevLogIndex(9)),

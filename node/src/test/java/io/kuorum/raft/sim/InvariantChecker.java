@@ -31,6 +31,8 @@ final class InvariantChecker {
   /** Committed entries with an upper bound on the term in which they were committed. */
   private final TreeMap<Long, Committed> committed = new TreeMap<>();
   private final Map<Long, Long> lastApplied = new HashMap<>();
+  /** Index of the latest configuration entry in each node's log (0: none). */
+  private final Map<Long, Long> lastConfigIndex = new HashMap<>();
   private final LongSupplier now;
   int leadersElected;
 
@@ -50,6 +52,7 @@ final class InvariantChecker {
   void started(long node, List<Entry> durableLog) {
     logs.put(node, new ArrayList<>(durableLog));
     lastApplied.put(node, 0L);
+    lastConfigIndex.put(node, lastConfigBefore(durableLog, durableLog.size() + 1));
   }
 
   void readyTaken(SimNode node, Ready r) {
@@ -77,6 +80,7 @@ final class InvariantChecker {
       }
     }
     if (!r.entries().isEmpty() && ledThroughout) checkOneChangeAtATime(node, r.entries());
+    checkConfigurationFollowsTheLog(node, log, r.entries());
     for (Entry e : r.committed()) {
       Committed c = committed.get(e.index());
       if (c == null) committed.put(e.index(), new Committed(e, node.core().term()));
@@ -84,6 +88,28 @@ final class InvariantChecker {
         violation("state machine safety: index " + e.index() + " committed as " + c.entry() + " and as " + e + " on node " + node.id);
       }
     }
+  }
+
+  /** §6: a node uses the latest configuration in its log, and falls back when that entry is overwritten. */
+  private void checkConfigurationFollowsTheLog(SimNode node, List<Entry> log, List<Entry> written) {
+    long latest = lastConfigIndex.getOrDefault(node.id, 0L);
+    if (!written.isEmpty()) {
+      long first = written.get(0).index();
+      if (latest >= first) latest = lastConfigBefore(log, first);
+      for (Entry e : written) if (e.type() == Entry.Type.CONFIG) latest = e.index();
+      lastConfigIndex.put(node.id, latest);
+    }
+    if (node.core().configurationIndex() != latest) {
+      violation("node " + node.id + " uses the configuration of index " + node.core().configurationIndex()
+          + " but the latest configuration entry in its log is at " + latest);
+    }
+  }
+
+  private static long lastConfigBefore(List<Entry> log, long index) {
+    for (long i = Math.min(index - 1, log.size()); i >= 1; i--) {
+      if (log.get((int) (i - 1)).type() == Entry.Type.CONFIG) return i;
+    }
+    return 0;
   }
 
   /** A leader appends a configuration entry only once the previous one is committed (§6, one change at a time). */

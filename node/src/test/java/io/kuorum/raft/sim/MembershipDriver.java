@@ -38,6 +38,8 @@ final class MembershipDriver {
   int changesAccepted;
   int changesRefused;
   int transfers;
+  /** Accepted voter changes that removed the leader that proposed them. */
+  int leaderRemovals;
 
   MembershipDriver(Simulation sim, Random random, SimConfig config) {
     this.sim = sim;
@@ -92,18 +94,18 @@ final class MembershipDriver {
       } else {
         Set<Long> next = new TreeSet<>(c.voters());
         next.addAll(sample(caughtUp, target - have));
-        record(leader.act(r -> r.changeVoters(next, NO_CONTEXT)));
+        changeVoters(leader, next);
       }
     } else if (have > target) {
       Set<Long> next = new TreeSet<>(sample(new ArrayList<>(c.voters()), target));
-      record(leader.act(r -> r.changeVoters(next, NO_CONTEXT)));
+      changeVoters(leader, next);
     } else if (config.membership() == SimConfig.Membership.RANDOM) {
       if (!caughtUp.isEmpty() && random.nextBoolean()) {
         // Replace some voters (possibly the leader, possibly a majority) with caught-up learners.
         int swap = 1 + random.nextInt(Math.min(caughtUp.size(), have));
         Set<Long> next = new TreeSet<>(sample(new ArrayList<>(c.voters()), have - swap));
         next.addAll(sample(caughtUp, swap));
-        record(leader.act(r -> r.changeVoters(next, NO_CONTEXT)));
+        changeVoters(leader, next);
       } else if (!c.learners().isEmpty() && random.nextInt(4) == 0) {
         List<Long> learners = new ArrayList<>(c.learners());
         long gone = learners.get(random.nextInt(learners.size()));
@@ -150,6 +152,12 @@ final class MembershipDriver {
     if (!(r instanceof ProposeResult.Refused) || leader.core().lastIndex() != before) {
       sim.violation("a forbidden membership change on " + c + " was not refused: " + r);
     }
+  }
+
+  private void changeVoters(SimNode leader, Set<Long> next) {
+    ProposeResult r = leader.act(core -> core.changeVoters(next, NO_CONTEXT));
+    if (r instanceof ProposeResult.Accepted && !next.contains(leader.id)) leaderRemovals++;
+    record(r);
   }
 
   private void record(ProposeResult r) {

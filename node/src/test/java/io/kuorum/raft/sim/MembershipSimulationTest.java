@@ -52,13 +52,17 @@ class MembershipSimulationTest {
     }
     List<RunResult> scripted = results.stream().filter(r -> r.config().membership() == Membership.GROW_AND_SHRINK).toList();
     long completed = scripted.stream().filter(r -> r.votersReached().equals(List.of(1, 3, 5, 3, 1))).count();
-    System.out.printf("membership simulation: %d runs, changes accepted %d, refused %d, transfers %d; "
-            + "1->3->5->3->1 completed in %d of %d scripted runs despite the faults%n%s%n",
+    System.out.printf("membership simulation: %d runs, changes accepted %d (%d removing the leader), refused %d, "
+            + "transfers %d; 1->3->5->3->1 completed in %d of %d scripted runs despite the faults%n%s%n",
         results.size(), results.stream().mapToInt(RunResult::membershipChanges).sum(),
+        results.stream().mapToInt(RunResult::leaderRemovals).sum(),
         results.stream().mapToInt(RunResult::membershipRefusals).sum(), results.stream().mapToInt(RunResult::transfers).sum(),
         completed, scripted.size(), SimulationTest.SimulationStats.summarize("membership", results));
     assertThat(failures).as("failing seeds").isEmpty();
     assertThat(results.stream().mapToInt(RunResult::membershipChanges).sum()).as("membership changes made").isPositive();
+    if (results.size() >= 100) {
+      assertThat(results.stream().mapToInt(RunResult::leaderRemovals).sum()).as("changes that removed the leader").isPositive();
+    }
     if (scripted.size() >= 10) assertThat(completed).as("scripted runs that went 1->3->5->3->1").isPositive();
   }
 

@@ -28,7 +28,8 @@ record RunResult(
     List<Integer> votersReached,
     int membershipChanges,
     int membershipRefusals,
-    int transfers) {
+    int transfers,
+    int leaderRemovals) {
 
   boolean safe() {
     return violations.isEmpty() && linearizability.isLinearizable();
@@ -52,7 +53,7 @@ record RunResult(
     if (config.membership() != SimConfig.Membership.FIXED) {
       sb.append(" membership ").append(config.membership()).append(": voter counts ").append(votersReached)
           .append(", changes accepted/refused ").append(membershipChanges).append('/').append(membershipRefusals)
-          .append(", transfers ").append(transfers);
+          .append(", transfers ").append(transfers).append(", leader removals ").append(leaderRemovals);
     }
     return sb.toString();
   }

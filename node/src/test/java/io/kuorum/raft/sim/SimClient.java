@@ -77,6 +77,7 @@ final class SimClient {
       ProposeResult r = node.propose(command);
       if (r instanceof ProposeResult.Accepted) accepted = true;
       else if (r instanceof ProposeResult.NotLeader nl) retryElsewhere(op, nl.leaderHint().orElse(-1));
+      else retryElsewhere(op, -1); // refused while handing leadership over: another node will lead
     });
   }
 

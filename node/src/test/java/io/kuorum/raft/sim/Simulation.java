@@ -107,7 +107,8 @@ final class Simulation implements SimNode.Observer {
         recoveredAt < 0 ? OptionalLong.empty() : OptionalLong.of((recoveredAt - healedAt) / config.tickMs()),
         clients.stream().mapToInt(c -> c.ok).sum(), clients.stream().mapToInt(c -> c.unknown).sum(),
         clients.stream().mapToInt(c -> c.failed).sum(), network.sent, network.dropped, fingerprint,
-        List.copyOf(membership.reached), membership.changesAccepted, membership.changesRefused, membership.transfers);
+        List.copyOf(membership.reached), membership.changesAccepted, membership.changesRefused, membership.transfers,
+        membership.leaderRemovals);
   }
 
   /** Liveness of membership: long after the faults healed, no leader may still be between C_old and C_new. */
