@@ -81,6 +81,19 @@ public final class InMemoryLogStore implements LogStore {
   }
 
   @Override
+  public void continueAfterSnapshot(long index, long term) {
+    checkOpen();
+    if (index <= compacted.index()) return;
+    if (index <= lastIndex() && term(index) == term) {
+      compactPrefix(index);
+      return;
+    }
+    Ranges.checkSnapshotReset(index, hardState);
+    entries.clear();
+    compacted = new CompactionPoint(index, term);
+  }
+
+  @Override
   public void close() {
     closed = true;
   }

@@ -52,6 +52,15 @@ public interface LogStore extends AutoCloseable {
    */
   void compactPrefix(long index);
 
+  /**
+   * After installing a snapshot that ends at (index, term), the log continues right after it: entries
+   * after {@code index} are kept if the stored entry at {@code index} has {@code term} (they agree with
+   * the snapshot, Raft Figure 13 rule 6), otherwise every entry is dropped (rule 7). One transaction.
+   * Does nothing if the log is already compacted past {@code index}; refused if it would drop entries
+   * at or below the stored commit index that the snapshot does not cover.
+   */
+  void continueAfterSnapshot(long index, long term);
+
   @Override
   void close();
 }

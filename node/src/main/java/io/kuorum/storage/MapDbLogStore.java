@@ -202,6 +202,29 @@ public final class MapDbLogStore implements LogStore {
     terms.dropBefore(index + 1);
   }
 
+  @Override
+  public void continueAfterSnapshot(long index, long term) {
+    checkUsable();
+    if (index <= compacted.index()) return;
+    if (index <= lastIndex && term(index) == term) {
+      compactPrefix(index);
+      return;
+    }
+    Ranges.checkSnapshotReset(index, hardState);
+    CompactionPoint next = new CompactionPoint(index, term);
+    try {
+      for (long i = compacted.index() + 1; i <= lastIndex; i++) log.remove(i);
+      meta.put(MetaCodec.COMPACTED, MetaCodec.compaction(next));
+      db.commit();
+    } catch (RuntimeException e) {
+      throw fail(new StorageException(file, "resetting the log after a snapshot failed (" + e + "); the node must stop and"
+          + " restart", e));
+    }
+    compacted = next;
+    terms.truncateFrom(0);
+    lastIndex = index;
+  }
+
   /** Closes MapDB without committing anything new, then releases the directory. Idempotent. */
   @Override
   public void close() {

@@ -207,6 +207,12 @@ public final class MirroredLogStore implements LogStore {
   }
 
   @Override
+  public void continueAfterSnapshot(long index, long term) {
+    primary.continueAfterSnapshot(index, term);
+    secondary.continueAfterSnapshot(index, term);
+  }
+
+  @Override
   public void close() {
     try {
       primary.close();

@@ -288,6 +288,46 @@ abstract class LogStoreContract {
     assertThat(s.hardState()).isEqualTo(hs(3, 1, 8));
   }
 
+  // ---- continuing after an installed snapshot (Figure 13 rules 6 and 7) ----------------------
+
+  @Test
+  void aSnapshotThatMatchesTheLogKeepsTheEntriesAfterIt() {
+    LogStore s = store();
+    s.write(List.of(batch(hs(2, 1, 3), concat(run(1, 4, 1), run(5, 8, 2)))));
+    s.continueAfterSnapshot(5, 2);
+    assertThat(s.firstIndex()).isEqualTo(6);
+    assertThat(s.term(5)).isEqualTo(2);
+    assertThat(all(s)).containsExactlyElementsOf(run(6, 8, 2));
+  }
+
+  @Test
+  void aSnapshotThatConflictsWithTheLogReplacesItAndTheLogGrowsAfterIt() {
+    LogStore s = store();
+    s.write(List.of(batch(hs(2, 1, 3), concat(run(1, 4, 1), run(5, 8, 2)))));
+    s.continueAfterSnapshot(6, 3); // the leader's entry 6 has term 3: ours are stale from 5 on
+    assertThat(s.firstIndex()).isEqualTo(7);
+    assertThat(s.lastIndex()).isEqualTo(6);
+    assertThat(s.term(6)).isEqualTo(3);
+    assertThat(all(s)).isEmpty();
+    s.write(List.of(batch(hs(3, 0, 7), run(7, 7, 3))));
+    assertThat(all(s)).containsExactlyElementsOf(run(7, 7, 3));
+
+    s.continueAfterSnapshot(20, 4); // beyond the log
+    assertThat(s.firstIndex()).isEqualTo(21);
+    assertThat(s.term(20)).isEqualTo(4);
+    s.continueAfterSnapshot(10, 4); // older than what is there: nothing to do
+    assertThat(s.firstIndex()).isEqualTo(21);
+  }
+
+  @Test
+  void aSnapshotMayNotReplaceCommittedEntriesItDoesNotCover() {
+    LogStore s = store();
+    s.write(List.of(batch(hs(2, 1, 6), concat(run(1, 4, 1), run(5, 8, 2)))));
+    assertThatThrownBy(() -> s.continueAfterSnapshot(5, 3)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("committed up to 6");
+    assertThat(all(s)).hasSize(8);
+  }
+
   @Test
   void compactingAgainOrBehindIsHarmlessAndBeyondTheLogIsRefused() {
     LogStore s = store();

@@ -70,6 +70,22 @@ class MapDbLogStoreTest extends LogStoreContract {
   }
 
   @Test
+  void reopenAfterASnapshotReplacedTheLogShowsTheNewStart() {
+    LogStore s = open();
+    s.write(List.of(batch(hs(2, 1, 2), concat(run(1, 4, 1), run(5, 8, 2)))));
+    s.continueAfterSnapshot(6, 3);
+    s.write(List.of(batch(hs(3, 0, 7), run(7, 8, 3))));
+    State before = State.of(s);
+
+    State after = reopened(s);
+
+    assertThat(after).isEqualTo(before);
+    assertThat(after.first()).isEqualTo(7);
+    assertThat(after.termBeforeFirst()).isEqualTo(3);
+    assertThat(after.entries()).containsExactlyElementsOf(run(7, 8, 3));
+  }
+
+  @Test
   void reopenAfterCompactionKeepsTheFirstIndexAndItsAnchorTerm() {
     LogStore s = open();
     s.write(List.of(batch(hs(3, 1, 9), concat(run(1, 5, 1), concat(run(6, 8, 2), run(9, 10, 3))))));
