@@ -7,7 +7,8 @@ import java.util.TreeMap;
  * The configurations in a node's log, by index. A server uses the latest one in its log, committed
  * or not (§6: a configuration takes effect when appended), so when a new leader truncates a
  * follower's uncommitted entries the follower falls back to the latest configuration that survives.
- * Index 0 holds the configuration the node started with.
+ * The first key holds the base: the configuration the node started with (index 0), or the one of its
+ * snapshot, at or before the snapshot's index.
  */
 final class ConfigurationHistory {
 
@@ -15,6 +16,11 @@ final class ConfigurationHistory {
 
   ConfigurationHistory(Configuration initial) {
     byIndex.put(0L, new ConfigurationEntry(initial, new byte[0]));
+  }
+
+  /** Restarting from a snapshot: its configuration is the base. */
+  ConfigurationHistory(long snapshotIndex, ConfigurationEntry atSnapshot) {
+    byIndex.put(snapshotIndex, atSnapshot);
   }
 
   /** Entries were written at the end of the log, replacing anything from the first one's index on. */
@@ -27,7 +33,28 @@ final class ConfigurationHistory {
   }
 
   private void truncateFrom(long index) {
-    byIndex.tailMap(Math.max(index, 1), true).clear();
+    byIndex.tailMap(Math.max(index, byIndex.firstKey() + 1), true).clear();
+  }
+
+  /** The configuration in force at {@code index}: the latest set at or before it. */
+  ConfigurationEntry at(long index) {
+    return byIndex.floorEntry(index).getValue();
+  }
+
+  /** The log was compacted up to {@code index}: the configuration in force there becomes the base. */
+  void compactTo(long index) {
+    long base = byIndex.floorKey(index);
+    byIndex.headMap(base, false).clear();
+  }
+
+  /**
+   * A leader's snapshot ending at {@code index} was installed: its configuration replaces everything
+   * up to there; later configurations survive only if their entries did ({@code keptLater}).
+   */
+  void installSnapshot(long index, ConfigurationEntry atSnapshot, boolean keptLater) {
+    if (keptLater) byIndex.headMap(index, true).clear();
+    else byIndex.clear();
+    byIndex.put(index, atSnapshot);
   }
 
   Configuration latest() {

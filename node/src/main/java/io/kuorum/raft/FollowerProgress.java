@@ -7,7 +7,8 @@ package io.kuorum.raft;
  */
 final class FollowerProgress {
 
-  enum State { PROBE, REPLICATE }
+  /** SNAPSHOT: an InstallSnapshot is on its way; nothing else is sent until it is acknowledged. */
+  enum State { PROBE, REPLICATE, SNAPSHOT }
 
   private State state = State.PROBE;
   private long match;
@@ -40,7 +41,11 @@ final class FollowerProgress {
   }
 
   boolean isPaused() {
-    return state == State.PROBE ? probeSent : inflights.isFull();
+    return switch (state) {
+      case PROBE -> probeSent;
+      case REPLICATE -> inflights.isFull();
+      case SNAPSHOT -> true;
+    };
   }
 
   /** Called after an AppendEntries went out whose last entry is {@code lastIndex} (or none, for an empty one). */
@@ -80,7 +85,7 @@ final class FollowerProgress {
       next = match + 1;
       return true;
     }
-    if (next - 1 != rejected) return false; // not the probe we are waiting for
+    if (state == State.SNAPSHOT || next - 1 != rejected) return false; // not the probe we are waiting for
     next = Math.max(Math.min(rejected, matchHint + 1), match + 1);
     probeSent = false;
     return true;
@@ -90,6 +95,13 @@ final class FollowerProgress {
     state = State.PROBE;
     next = match + 1;
     probeSent = false;
+    inflights.reset();
+  }
+
+  /** The follower needs entries this leader compacted: it is sent the snapshot ending at {@code index}. */
+  void becomeSnapshot(long index) {
+    state = State.SNAPSHOT;
+    next = index + 1;
     inflights.reset();
   }
 
@@ -125,7 +137,8 @@ final class FollowerProgress {
    * last check do not count: they may simply still be on their way.
    */
   boolean isStalled(long leaderLastIndex) {
-    boolean stalled = state == State.REPLICATE && match == matchAtLastCheck && match < leaderLastIndexAtLastCheck;
+    // A snapshot that was lost on the way is stalled the same way: the next probe sends it again.
+    boolean stalled = state != State.PROBE && match == matchAtLastCheck && match < leaderLastIndexAtLastCheck;
     matchAtLastCheck = match;
     leaderLastIndexAtLastCheck = leaderLastIndex;
     return stalled;

@@ -4,11 +4,13 @@ import io.kuorum.raft.Message.AppendEntries;
 import io.kuorum.raft.Message.AppendResponse;
 import io.kuorum.raft.Message.Heartbeat;
 import io.kuorum.raft.Message.HeartbeatResponse;
+import io.kuorum.raft.Message.InstallSnapshot;
 import io.kuorum.raft.Message.TimeoutNow;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * A leader's state for one term: per-member progress, replication, the commit rule, learner catch-up
@@ -22,6 +24,8 @@ final class Leadership {
   private final RaftConfig config;
   private final RaftLog log;
   private final Outbox outbox;
+  /** This node's latest snapshot, for followers that need entries it compacted away (§7). */
+  private final Supplier<Snapshot> snapshot;
   /** Index of this term's first entry: until it commits, this leader does not know the commit index (§8). */
   private final long firstIndexOfTerm;
   private final Map<Long, FollowerProgress> followers = new TreeMap<>();
@@ -41,8 +45,10 @@ final class Leadership {
   /** A leadership transfer in progress (dissertation §3.10). */
   private record Transfer(long target, long startedAtTick, boolean timeoutNowSent) {}
 
-  Leadership(long id, long term, RaftConfig config, RaftLog log, Outbox outbox, Configuration configuration, Quorum quorum) {
+  Leadership(long id, long term, RaftConfig config, RaftLog log, Outbox outbox, Supplier<Snapshot> snapshot,
+      Configuration configuration, Quorum quorum) {
     this.id = id;
+    this.snapshot = snapshot;
     this.term = term;
     this.config = config;
     this.log = log;
@@ -85,6 +91,13 @@ final class Leadership {
 
   private boolean sendAppend(long to, FollowerProgress pr) {
     if (pr.isPaused()) return false;
+    if (pr.next() <= log.snapshotIndex()) {
+      // §7: the entries this follower needs are compacted; it gets the snapshot, then the log after it.
+      Snapshot s = snapshot.get();
+      outbox.sendNow(new InstallSnapshot(id, to, term, s));
+      pr.becomeSnapshot(s.index());
+      return false;
+    }
     List<Entry> batch = log.slice(pr.next(), config.maxEntriesPerAppend(), config.maxBytesPerAppend());
     if (batch.isEmpty()) return false;
     long prevIndex = pr.next() - 1;
@@ -116,7 +129,7 @@ final class Leadership {
       return;
     }
     if (pr.maybeUpdate(r.index())) {
-      if (pr.state() == FollowerProgress.State.PROBE) pr.becomeReplicate();
+      if (pr.state() != FollowerProgress.State.REPLICATE) pr.becomeReplicate();
       else pr.inflights().freeUpTo(r.index());
       noteCatchUp(r.from(), pr);
       maybeCommit();

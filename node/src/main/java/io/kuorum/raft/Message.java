@@ -48,6 +48,12 @@ public sealed interface Message {
 
   record HeartbeatResponse(long from, long to, long term) implements Message {}
 
+  /**
+   * InstallSnapshot RPC (§7): the leader has compacted away entries this follower still needs, so it
+   * sends its latest snapshot instead. (The runtime may carry {@code snapshot.data()} in chunks.)
+   */
+  record InstallSnapshot(long from, long to, long term, Snapshot snapshot) implements Message {}
+
   /** Leadership transfer (dissertation §3.10): the leader tells an up-to-date voter to campaign at once. */
   record TimeoutNow(long from, long to, long term) implements Message {}
 }

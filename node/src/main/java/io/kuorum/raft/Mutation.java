@@ -15,5 +15,7 @@ public enum Mutation {
   /** Votes are granted regardless of how up-to-date the candidate's log is, against §5.4.1. */
   NO_ELECTION_RESTRICTION,
   /** During a joint change, decisions need only a majority of C_new, against §6 (C_old's majority is skipped). */
-  JOINT_DECIDES_ON_NEW_ONLY
+  JOINT_DECIDES_ON_NEW_ONLY,
+  /** A follower installing a leader's snapshot keeps its own configuration instead of the snapshot's (openraft#1808). */
+  KEEP_CONFIGURATION_ON_INSTALL
 }

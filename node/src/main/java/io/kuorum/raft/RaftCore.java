@@ -6,6 +6,7 @@ import io.kuorum.raft.Message.AppendEntries;
 import io.kuorum.raft.Message.AppendResponse;
 import io.kuorum.raft.Message.Heartbeat;
 import io.kuorum.raft.Message.HeartbeatResponse;
+import io.kuorum.raft.Message.InstallSnapshot;
 import io.kuorum.raft.Message.RequestVote;
 import io.kuorum.raft.Message.TimeoutNow;
 import io.kuorum.raft.Message.VoteResponse;
@@ -47,13 +48,25 @@ public final class RaftCore {
   private Leadership leadership;
   /** The hard state last handed to the runtime. */
   private HardState handedOut;
+  /** The latest snapshot: taken here ({@link #compact}) or installed from a leader. */
+  private Optional<Snapshot> snapshot;
+  /** A leader's snapshot this node installed, not yet handed to the runtime. */
+  private Optional<Snapshot> snapshotToInstall = Optional.empty();
 
-  private RaftCore(RaftConfig config, HardState hardState, List<Entry> durableLog, Random random) {
+  private RaftCore(RaftConfig config, HardState hardState, Optional<Snapshot> snapshot, List<Entry> durableLog,
+      Random random) {
     this.config = config;
     this.random = random;
-    this.log = new RaftLog(durableLog, hardState.commit(), 0);
-    this.configurations = new ConfigurationHistory(
-        config.voters().isEmpty() ? Configuration.none() : Configuration.of(config.voters()));
+    this.snapshot = snapshot;
+    if (snapshot.isPresent()) {
+      Snapshot s = snapshot.get();
+      this.log = new RaftLog(s.index(), s.term(), durableLog, hardState.commit(), s.index());
+      this.configurations = new ConfigurationHistory(s.index(), s.configuration());
+    } else {
+      this.log = new RaftLog(durableLog, hardState.commit(), 0);
+      this.configurations = new ConfigurationHistory(
+          config.voters().isEmpty() ? Configuration.none() : Configuration.of(config.voters()));
+    }
     configurations.written(durableLog);
     this.term = hardState.term();
     this.votedFor = hardState.votedFor();
@@ -63,7 +76,42 @@ public final class RaftCore {
 
   /** Starts (or restarts) a node from what its storage holds; a new node passes {@link HardState#INITIAL} and no entries. */
   public static RaftCore start(RaftConfig config, HardState hardState, List<Entry> durableLog, Random random) {
-    return new RaftCore(config, hardState, durableLog, random);
+    return new RaftCore(config, hardState, Optional.empty(), durableLog, random);
+  }
+
+  /** Restarts from the latest durable snapshot and the log entries stored after it. */
+  public static RaftCore start(RaftConfig config, HardState hardState, Optional<Snapshot> snapshot, List<Entry> durableLog,
+      Random random) {
+    return new RaftCore(config, hardState, snapshot, durableLog, random);
+  }
+
+  // ---------------------------------------------------------------- log compaction (§7)
+
+  /**
+   * The runtime took a snapshot of the state machine after applying {@code index} (its own encoding in
+   * {@code data}); entries up to there leave the log. {@code index} must be applied and durable.
+   * Returns the snapshot, with the term and configuration at {@code index}, for the runtime to store.
+   */
+  public Snapshot compact(long index, byte[] data) {
+    if (index <= log.snapshotIndex() || index > compactableIndex()) {
+      throw new IllegalArgumentException("cannot snapshot at " + index + ": the log is compacted up to "
+          + log.snapshotIndex() + " and applied and durable up to " + compactableIndex());
+    }
+    Snapshot s = new Snapshot(index, log.term(index), configurations.at(index), data);
+    log.compactTo(index);
+    configurations.compactTo(index);
+    snapshot = Optional.of(s);
+    return s;
+  }
+
+  /** The highest index a snapshot may be taken at: applied, and durable here. */
+  public long compactableIndex() {
+    return Math.min(log.applied(), log.persisted());
+  }
+
+  /** The latest snapshot this node has, taken or installed. */
+  public Optional<Snapshot> snapshot() {
+    return snapshot;
   }
 
   // ---------------------------------------------------------------- inputs
@@ -252,6 +300,7 @@ public final class RaftCore {
     if (m instanceof RequestVote rv) onRequestVote(rv);
     else if (m instanceof VoteResponse vr) onVoteResponse(vr);
     else if (m instanceof AppendEntries ae) onAppendEntries(ae);
+    else if (m instanceof InstallSnapshot is) onInstallSnapshot(is);
     else if (m instanceof Heartbeat hb) onHeartbeat(hb);
     else if (m instanceof AppendResponse ar) {
       if (role == Role.LEADER) leadership.onAppendResponse(ar);
@@ -280,10 +329,12 @@ public final class RaftCore {
     List<Entry> entries = log.takeUnstable();
     List<Entry> committed = log.takeCommitted();
     if (changed.isEmpty() && entries.isEmpty() && committed.isEmpty() && outbox.isEmpty() && roleChanges.isEmpty()
-        && notices.isEmpty()) {
+        && notices.isEmpty() && snapshotToInstall.isEmpty()) {
       return Optional.empty();
     }
-    Ready r = new Ready(changed, entries, outbox.drainNow(), outbox.drainAfterPersist(), committed, roleChanges, notices);
+    Ready r = new Ready(changed, snapshotToInstall, entries, outbox.drainNow(), outbox.drainAfterPersist(), committed,
+        roleChanges, notices);
+    snapshotToInstall = Optional.empty();
     roleChanges.clear();
     notices.clear();
     return Optional.of(r);
@@ -291,6 +342,7 @@ public final class RaftCore {
 
   /** The runtime has persisted, sent and applied everything in {@code ready}. */
   public void advance(Ready ready) {
+    ready.snapshot().ifPresent(s -> log.snapshotInstalled(s.index()));
     if (!ready.entries().isEmpty()) {
       Entry last = ready.entries().get(ready.entries().size() - 1);
       log.persistedTo(last.index(), last.term());
@@ -377,7 +429,8 @@ public final class RaftCore {
     tally = null;
     electionElapsed = 0;
     heartbeatElapsed = 0;
-    leadership = new Leadership(config.id(), term, config, log, outbox, configuration(), quorum());
+    leadership = new Leadership(config.id(), term, config, log, outbox, () -> snapshot.orElseThrow(), configuration(),
+        quorum());
     // §5.4.2/§8: an entry of the new term lets earlier entries commit and tells the followers who leads.
     log.append(Entry.noop(log.lastIndex() + 1, term));
     roleChanges.add(new RoleChange(Role.LEADER, term, config.id(), "elected with votes " + votes));
@@ -420,6 +473,26 @@ public final class RaftCore {
     outbox.send(reply, config.broken(Mutation.ACK_BEFORE_PERSIST));
   }
 
+  /**
+   * InstallSnapshot receiver (Figure 13): a snapshot no newer than our commit index changes nothing;
+   * otherwise the log continues after it (keeping agreeing entries, rules 6–7), the commit index and
+   * the configuration become the snapshot's, and the runtime loads it into the state machine.
+   */
+  private void onInstallSnapshot(InstallSnapshot is) {
+    followLeader(is.from());
+    Snapshot s = is.snapshot();
+    if (s.index() > log.committed()) {
+      boolean kept = log.installSnapshot(s.index(), s.term());
+      if (!config.broken(Mutation.KEEP_CONFIGURATION_ON_INSTALL)) configurations.installSnapshot(s.index(), s.configuration(), kept);
+      snapshot = Optional.of(s);
+      snapshotToInstall = Optional.of(s);
+      notices.add("installing the snapshot of leader " + is.from() + " up to index " + s.index() + " ("
+          + (kept ? "keeping the entries after it" : "replacing the whole log") + ")");
+    }
+    // Like an acknowledgement of entries, it promises durability: it leaves once the snapshot is stored.
+    outbox.send(accept(is.from(), Math.max(log.committed(), s.index())), config.broken(Mutation.ACK_BEFORE_PERSIST));
+  }
+
   private AppendResponse accept(long leader, long matchIndex) {
     return new AppendResponse(config.id(), leader, term, true, matchIndex, 0, 0);
   }
@@ -457,7 +530,7 @@ public final class RaftCore {
   }
 
   private static boolean isFromLeader(Message m) {
-    return m instanceof AppendEntries || m instanceof Heartbeat;
+    return m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot;
   }
 
   /**
@@ -477,7 +550,7 @@ public final class RaftCore {
 
   /** §5.1: a request with a stale term is rejected with our term, which makes its sender step down. */
   private void answerStale(Message m) {
-    if (m instanceof AppendEntries || m instanceof Heartbeat) {
+    if (m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot) {
       outbox.sendAfterPersist(new HeartbeatResponse(config.id(), m.from(), term));
     } else if (m instanceof RequestVote rv) {
       outbox.sendAfterPersist(new VoteResponse(config.id(), m.from(), term, false, rv.preVote()));
@@ -538,6 +611,11 @@ public final class RaftCore {
 
   public long commitIndex() {
     return log.committed();
+  }
+
+  /** The first index still in the log; entries before it are in {@link #snapshot()}. */
+  public long firstIndex() {
+    return log.firstIndex();
   }
 
   public long lastIndex() {

@@ -5,12 +5,17 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The core's view of its log: every entry, which of them are committed, which are durable, and which
- * still have to be handed to storage. Indexes start at 1; index 0 is the empty prefix with term 0.
+ * The core's view of its log: every entry after the latest snapshot, which of them are committed,
+ * which are durable, and which still have to be handed to storage. Indexes start at 1; entries up to
+ * {@code offset} are compacted into a snapshot and only the term of the last of them is known (index 0
+ * is the empty prefix with term 0).
  */
 final class RaftLog {
 
   private final ArrayList<Entry> entries = new ArrayList<>();
+  /** The last index covered by the snapshot (0: none), and its term. */
+  private long offset;
+  private long offsetTerm;
   private long committed;
   /** Highest index whose durability storage has confirmed. */
   private long persisted;
@@ -20,11 +25,20 @@ final class RaftLog {
   private long applying;
   private long applied;
 
-  /** A log restored from storage: everything in it is durable. */
+  /** A log restored from storage without a snapshot. */
   RaftLog(List<Entry> durable, long committed, long applied) {
+    this(0, 0, durable, committed, applied);
+  }
+
+  /** A log restored from storage (entries after the snapshot at offset): everything in it is durable. */
+  RaftLog(long offset, long offsetTerm, List<Entry> durable, long committed, long applied) {
+    this.offset = offset;
+    this.offsetTerm = offsetTerm;
+    committed = Math.max(committed, offset); // a snapshot holds only committed state
+    applied = Math.max(applied, offset);
     for (Entry e : durable) {
-      if (e.index() != entries.size() + 1) {
-        throw new IllegalArgumentException("stored log has a gap or disorder at " + e + " after index " + entries.size());
+      if (e.index() != lastIndex() + 1) {
+        throw new IllegalArgumentException("stored log has a gap or disorder at " + e + " after index " + lastIndex());
       }
       if (!entries.isEmpty() && e.term() < lastTerm()) {
         throw new IllegalArgumentException("stored log has decreasing terms at " + e);
@@ -45,7 +59,20 @@ final class RaftLog {
   }
 
   long lastIndex() {
-    return entries.size();
+    return offset + entries.size();
+  }
+
+  /** The first index still in the log; entries before it are in the snapshot. */
+  long firstIndex() {
+    return offset + 1;
+  }
+
+  long snapshotIndex() {
+    return offset;
+  }
+
+  private int position(long index) {
+    return (int) (index - offset - 1);
   }
 
   long lastTerm() {
@@ -64,20 +91,25 @@ final class RaftLog {
     return applied;
   }
 
-  /** Term of the entry at {@code index}; 0 for index 0. */
+  /** Term of the entry at {@code index}; for the snapshot's last index, the snapshot's term; 0 for index 0. */
   long term(long index) {
-    if (index == 0) return 0;
-    if (index < 0 || index > lastIndex()) throw new IndexOutOfBoundsException("no entry " + index + " in log 1.." + lastIndex());
-    return entries.get((int) (index - 1)).term();
+    if (index == offset) return offsetTerm;
+    if (index < offset || index > lastIndex()) {
+      throw new IndexOutOfBoundsException("no term for index " + index + " in log " + firstIndex() + ".." + lastIndex()
+          + " (compacted up to " + offset + ")");
+    }
+    return entries.get(position(index)).term();
   }
 
+  /** Entries up to the snapshot are committed and so agree with every leader's log (leader completeness). */
   boolean matchTerm(long index, long term) {
-    return index <= lastIndex() && term(index) == term;
+    return index < offset || (index <= lastIndex() && term(index) == term);
   }
 
   Entry entry(long index) {
-    term(index); // bounds check with a clear message
-    return entries.get((int) (index - 1));
+    if (index <= offset || index > lastIndex()) term(index); // bounds check with a clear message
+    if (index <= offset) throw new IndexOutOfBoundsException("entry " + index + " is compacted (log starts at " + firstIndex() + ")");
+    return entries.get(position(index));
   }
 
   /** §5.4.1: is a log ending at (lastIndex, lastTerm) at least as up-to-date as ours? */
@@ -91,12 +123,13 @@ final class RaftLog {
    */
   long findConflictByTerm(long index, long term) {
     long i = Math.min(index, lastIndex());
-    while (i > 0 && term(i) > term) i--;
+    while (i > offset && term(i) > term) i--;
     return i;
   }
 
-  /** Entries from {@code from}, at most {@code maxCount} and about {@code maxBytes} (at least one if any). */
+  /** Entries from {@code from} (after the snapshot), at most {@code maxCount} and about {@code maxBytes} (at least one if any). */
   List<Entry> slice(long from, int maxCount, long maxBytes) {
+    if (from <= offset) throw new IllegalArgumentException("entries from " + from + " are compacted; send the snapshot");
     List<Entry> out = new ArrayList<>();
     long bytes = 0;
     for (long i = from; i <= lastIndex() && out.size() < maxCount; i++) {
@@ -121,7 +154,7 @@ final class RaftLog {
    * written (the rest were already there).
    */
   List<Entry> appendFromLeader(long prevIndex, List<Entry> incoming) {
-    if (prevIndex > lastIndex() || (!incoming.isEmpty() && incoming.get(0).index() != prevIndex + 1)) {
+    if (prevIndex < offset || prevIndex > lastIndex() || (!incoming.isEmpty() && incoming.get(0).index() != prevIndex + 1)) {
       throw new IllegalArgumentException("entries " + incoming + " do not follow index " + prevIndex + " of a log ending at "
           + lastIndex());
     }
@@ -143,7 +176,7 @@ final class RaftLog {
       throw new IllegalStateException("refusing to truncate committed entry " + index + " (commit index " + committed
           + "): a leader sent a log that conflicts with a committed entry");
     }
-    entries.subList((int) (index - 1), entries.size()).clear();
+    entries.subList(position(index), entries.size()).clear();
     persisted = Math.min(persisted, index - 1);
     unstableFrom = Math.min(unstableFrom, index);
   }
@@ -158,7 +191,7 @@ final class RaftLog {
   /** Entries storage has not been given yet; marks them handed out. */
   List<Entry> takeUnstable() {
     if (unstableFrom > lastIndex()) return List.of();
-    List<Entry> out = List.copyOf(entries.subList((int) (unstableFrom - 1), entries.size()));
+    List<Entry> out = List.copyOf(entries.subList(position(unstableFrom), entries.size()));
     unstableFrom = lastIndex() + 1;
     return out;
   }
@@ -171,7 +204,7 @@ final class RaftLog {
   /** Committed entries the state machine has not been given yet; marks them handed out. */
   List<Entry> takeCommitted() {
     if (applying >= committed) return List.of();
-    List<Entry> out = List.copyOf(entries.subList((int) applying, (int) committed));
+    List<Entry> out = List.copyOf(entries.subList(position(applying + 1), position(committed) + 1));
     applying = committed;
     return out;
   }
@@ -181,7 +214,53 @@ final class RaftLog {
     applied = Math.max(applied, index);
   }
 
-  /** All entries; for tests and the simulator's invariant checks. */
+  /**
+   * Drops the entries up to {@code index} after the runtime took a snapshot there; only what is both
+   * applied (the snapshot holds it) and durable (storage can drop it) may go.
+   */
+  void compactTo(long index) {
+    if (index <= offset) return;
+    if (index > applied || index > persisted) {
+      throw new IllegalArgumentException("cannot compact to " + index + ": applied " + applied + ", durable " + persisted);
+    }
+    offsetTerm = term(index);
+    entries.subList(0, position(index) + 1).clear();
+    offset = index;
+  }
+
+  /**
+   * Installs a leader's snapshot ending at (index, term), newer than the commit index: entries after
+   * it are kept if the log agrees there (Figure 13 rule 6), else the whole log goes (rule 7). Returns
+   * whether entries were kept. The snapshot counts as applied and durable once the runtime confirms it.
+   */
+  boolean installSnapshot(long index, long term) {
+    if (index <= committed) throw new IllegalArgumentException("snapshot " + index + " is not newer than commit " + committed);
+    boolean keep = index <= lastIndex() && term(index) == term;
+    if (keep) {
+      entries.subList(0, position(index) + 1).clear();
+    } else {
+      entries.clear();
+    }
+    offset = index;
+    offsetTerm = term;
+    committed = index;
+    applying = index;
+    if (!keep) {
+      // Whatever is appended after the snapshot is new to storage; the snapshot itself counts as
+      // durable once the runtime stored it (snapshotInstalled).
+      persisted = Math.min(persisted, index);
+      unstableFrom = index + 1;
+    }
+    return keep;
+  }
+
+  /** The runtime made the installed snapshot durable and loaded it into the state machine. */
+  void snapshotInstalled(long index) {
+    applied = Math.max(applied, index);
+    if (offset == index) persisted = Math.max(persisted, index);
+  }
+
+  /** All entries after the snapshot; for tests and the simulator's invariant checks. */
   List<Entry> entries() {
     return Collections.unmodifiableList(entries);
   }

@@ -9,6 +9,8 @@ import java.util.Optional;
  * <ol>
  *   <li>send {@link #sendNow()} at once (a leader's AppendEntries may go out in parallel with its own
  *       write, dissertation §10.2.1: it counts itself only after {@code advance});</li>
+ *   <li>if there is a {@link #snapshot()} (a leader's, installed on this follower): store it, continue
+ *       the stored log after it, and load it into the state machine;</li>
  *   <li>make {@link #hardState()} and {@link #entries()} durable, atomically (one storage commit);
  *       {@code entries} replace any stored entries at or after their first index;</li>
  *   <li>only then send {@link #sendAfterPersist()}: votes and replies promise durable state;</li>
@@ -18,6 +20,7 @@ import java.util.Optional;
  */
 public record Ready(
     Optional<HardState> hardState,
+    Optional<Snapshot> snapshot,
     List<Entry> entries,
     List<Message> sendNow,
     List<Message> sendAfterPersist,
@@ -36,6 +39,6 @@ public record Ready(
 
   /** True when there is something to make durable before {@link #sendAfterPersist()} may leave. */
   public boolean mustPersist() {
-    return hardState.isPresent() || !entries.isEmpty();
+    return hardState.isPresent() || snapshot.isPresent() || !entries.isEmpty();
   }
 }

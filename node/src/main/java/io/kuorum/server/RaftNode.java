@@ -421,6 +421,11 @@ public final class RaftNode implements Replica {
   private void processReady() {
     for (Optional<Ready> next = core.ready(); next.isPresent(); next = core.ready()) {
       Ready r = next.get();
+      if (r.snapshot().isPresent()) {
+        // The core can install snapshots, but this runtime neither takes nor transfers them yet (issue 5).
+        throw new IllegalStateException("received a snapshot at index " + r.snapshot().get().index()
+            + ", which this version cannot install");
+      }
       refreshMembership(); // before sending: a member added by this batch must be reachable for it
       r.roleChanges().forEach(this::logRoleChange);
       r.notices().forEach(n -> log.info("node {}: {}", config.id(), n));

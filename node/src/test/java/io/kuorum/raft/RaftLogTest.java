@@ -378,6 +378,67 @@ class RaftLogTest {
     assertThat(log.applied()).isEqualTo(applied);
   }
 
+  // ------------------------------------------------------------------ snapshots (§7)
+
+  /** A log of terms 1,1,2,2,2,3 fully applied and durable up to 5, ready to compact. */
+  private static RaftLog appliedTo5() {
+    RaftLog log = new RaftLog(terms("1,1,2,2,2,3"), 5, 0);
+    log.takeCommitted();
+    log.appliedTo(5);
+    return log;
+  }
+
+  @Test
+  void compactionKeepsTheTermOfTheLastCompactedEntryAndRefusesWhatIsGone() {
+    RaftLog log = appliedTo5();
+    log.compactTo(4);
+    assertThat(log.firstIndex()).isEqualTo(5);
+    assertThat(log.lastIndex()).isEqualTo(6);
+    assertThat(log.term(4)).as("anchors the next AppendEntries check").isEqualTo(2);
+    assertThat(log.matchTerm(4, 2)).isTrue();
+    assertThat(log.matchTerm(2, 9)).as("compacted entries are committed: they match any leader").isTrue();
+    assertThat(log.findConflictByTerm(6, 1)).as("never below the snapshot").isEqualTo(4);
+    assertThatThrownBy(() -> log.term(3)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("compacted up to 4");
+    assertThatThrownBy(() -> log.slice(4, 10, 1 << 20)).hasMessageContaining("send the snapshot");
+    assertThat(log.slice(5, 10, 1 << 20)).extracting(Entry::index).containsExactly(5L, 6L);
+    assertThatThrownBy(() -> log.compactTo(6)).as("not applied yet").hasMessageContaining("applied 5");
+    log.compactTo(3); // behind the snapshot: nothing to do
+    assertThat(log.firstIndex()).isEqualTo(5);
+  }
+
+  @Test
+  void aSnapshotThatAgreesWithTheLogKeepsTheEntriesAfterIt() {
+    RaftLog log = new RaftLog(terms("1,1,2,2,2,3"), 2, 0);
+    assertThat(log.installSnapshot(4, 2)).isTrue();
+    assertThat(log.firstIndex()).isEqualTo(5);
+    assertThat(log.entries()).extracting(Entry::index).containsExactly(5L, 6L);
+    assertThat(log.committed()).isEqualTo(4);
+    assertThat(log.takeCommitted()).as("the snapshot holds 1..4").isEmpty();
+  }
+
+  @Test
+  void aSnapshotThatConflictsWithTheLogReplacesItAndNewEntriesGoToStorageAgain() {
+    RaftLog log = new RaftLog(terms("1,1,2,2,2,3"), 2, 0);
+    assertThat(log.takeUnstable()).isEmpty();
+    assertThat(log.installSnapshot(5, 4)).isFalse();
+    assertThat(log.lastIndex()).isEqualTo(5);
+    assertThat(log.entries()).isEmpty();
+    assertThat(log.term(5)).isEqualTo(4);
+    log.appendFromLeader(5, List.of(Entry.noop(6, 4)));
+    assertThat(log.takeUnstable()).extracting(Entry::index).containsExactly(6L);
+    assertThatThrownBy(() -> log.installSnapshot(5, 4)).hasMessageContaining("not newer than commit 5");
+  }
+
+  @Test
+  void aLogRestoredFromASnapshotStartsAfterIt() {
+    RaftLog log = new RaftLog(7, 3, entries("8@3,9@4"), 0, 0);
+    assertThat(log.committed()).as("the snapshot is committed state").isEqualTo(7);
+    assertThat(log.applied()).isEqualTo(7);
+    assertThat(log.term(7)).isEqualTo(3);
+    assertThat(log.isUpToDate(9, 4)).isTrue();
+    assertThatThrownBy(() -> new RaftLog(7, 3, entries("9@4"), 0, 0)).hasMessageContaining("gap");
+  }
+
   // ------------------------------------------------------------------ notation
 
   /** "1,1,2" -> entries 1@1, 2@1, 3@2. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -18,7 +19,16 @@ import java.util.function.Predicate;
  */
 final class TestCluster {
 
-  record Stored(HardState hardState, List<Entry> log) {}
+  /** What a node's disk holds: hard state, latest snapshot, and the log entries after it. */
+  record Stored(HardState hardState, Optional<Snapshot> snapshot, List<Entry> log) {
+    Stored(HardState hardState, List<Entry> log) {
+      this(hardState, Optional.empty(), log);
+    }
+
+    long snapshotIndex() {
+      return snapshot.map(Snapshot::index).orElse(0L);
+    }
+  }
 
   private final Map<Long, RaftConfig> configs = new TreeMap<>();
   private final Map<Long, RaftCore> cores = new TreeMap<>();
@@ -78,7 +88,7 @@ final class TestCluster {
   void restart(long id) {
     down.remove(id);
     Stored s = disks.get(id);
-    cores.put(id, RaftCore.start(configs.get(id), s.hardState(), s.log(), new Random(id)));
+    cores.put(id, RaftCore.start(configs.get(id), s.hardState(), s.snapshot(), s.log(), new Random(id)));
     appliedByNode.put(id, new ArrayList<>());
   }
 
@@ -150,12 +160,35 @@ final class TestCluster {
 
   private void persist(long id, Ready r) {
     Stored s = disks.get(id);
+    Optional<Snapshot> snapshot = s.snapshot();
     List<Entry> log = new ArrayList<>(s.log());
+    if (r.snapshot().isPresent()) {
+      // Figure 13 rules 6 and 7: keep what follows an agreeing entry, else drop everything.
+      Snapshot installed = r.snapshot().get();
+      long base = s.snapshotIndex();
+      int at = (int) (installed.index() - base - 1);
+      boolean agrees = at >= 0 && at < log.size() && log.get(at).term() == installed.term();
+      log = agrees ? new ArrayList<>(log.subList(at + 1, log.size())) : new ArrayList<>();
+      snapshot = r.snapshot();
+    }
     if (!r.entries().isEmpty()) {
-      log.subList((int) (r.entries().get(0).index() - 1), log.size()).clear();
+      long base = snapshot.map(Snapshot::index).orElse(0L);
+      log.subList((int) Math.min(r.entries().get(0).index() - base - 1, log.size()), log.size()).clear();
       log.addAll(r.entries());
     }
-    disks.put(id, new Stored(r.hardState().orElse(s.hardState()), log));
+    disks.put(id, new Stored(r.hardState().orElse(s.hardState()), snapshot, log));
+  }
+
+  /** Node {@code id} snapshots its (pretend) state machine where it can and compacts its log and disk. */
+  Snapshot compact(long id) {
+    RaftCore c = cores.get(id);
+    long at = c.compactableIndex();
+    Snapshot snap = c.compact(at, ("state of node " + id + " at " + at).getBytes());
+    Stored s = disks.get(id);
+    List<Entry> log = new ArrayList<>(s.log());
+    log.subList(0, (int) (at - s.snapshotIndex())).clear();
+    disks.put(id, new Stored(s.hardState(), Optional.of(snap), log));
+    return snap;
   }
 
   private void deliver(Message m) {

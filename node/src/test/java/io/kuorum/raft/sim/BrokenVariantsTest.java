@@ -41,6 +41,9 @@ class BrokenVariantsTest {
     if (mutation == Mutation.JOINT_DECIDES_ON_NEW_ONLY) {
       return SimConfig.standard(nodes).withMutation(mutation).withMembership(SimConfig.Membership.RANDOM, 6);
     }
+    if (mutation == Mutation.KEEP_CONFIGURATION_ON_INSTALL) {
+      return SimConfig.standard(nodes).withMutation(mutation).withMembership(SimConfig.Membership.RANDOM, 6).withSnapshots(20);
+    }
     return SimConfig.standard(nodes).crashHeavy().withMutation(mutation);
   }
 

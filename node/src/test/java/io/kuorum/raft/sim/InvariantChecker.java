@@ -1,6 +1,9 @@
 package io.kuorum.raft.sim;
 
+import io.kuorum.raft.Configuration;
+import io.kuorum.raft.ConfigurationEntry;
 import io.kuorum.raft.Entry;
+import io.kuorum.raft.Snapshot;
 import io.kuorum.raft.Role;
 import io.kuorum.raft.RoleChange;
 import io.kuorum.raft.Ready;
@@ -8,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -24,8 +28,15 @@ final class InvariantChecker {
 
   private final List<String> violations = new ArrayList<>();
   private final Map<Long, Long> leaderOfTerm = new HashMap<>();
-  /** Each node's log as the runtime has been told it (the core's log after every Ready). */
+  /**
+   * Each node's log as the runtime has been told it (the core's log after every Ready), by position
+   * index - 1; entries that came to the node inside a snapshot are null (unknown here).
+   */
   private final Map<Long, List<Entry>> logs = new HashMap<>();
+  /** Each node's configuration from before its log's configuration entries: initial, or its snapshot's. */
+  private final Map<Long, Configuration> baseConfiguration = new HashMap<>();
+  /** The state machine's hash after applying each index, as the first node to get there saw it. */
+  private final Map<Long, Integer> stateHashes = new HashMap<>();
   /** Every (index, term) ever seen in any log, with its payload and predecessor's term. */
   private final Map<Long, Map<Long, Registered>> seen = new HashMap<>();
   /** Committed entries with an upper bound on the term in which they were committed. */
@@ -35,6 +46,8 @@ final class InvariantChecker {
   private final Map<Long, Long> lastConfigIndex = new HashMap<>();
   private final LongSupplier now;
   int leadersElected;
+  int snapshotsTaken;
+  int snapshotsInstalled;
 
   InvariantChecker(LongSupplier now) {
     this.now = now;
@@ -48,16 +61,45 @@ final class InvariantChecker {
     if (violations.size() < 20) violations.add("t=" + now.getAsLong() + "ms " + what);
   }
 
-  /** A node (re)started from its disk: its log is what the disk holds, and it applies from the start. */
-  void started(long node, List<Entry> durableLog) {
-    logs.put(node, new ArrayList<>(durableLog));
-    lastApplied.put(node, 0L);
-    lastConfigIndex.put(node, lastConfigBefore(durableLog, durableLog.size() + 1));
+  /**
+   * A node (re)started from its disk: its log is what the disk holds after its snapshot, and it applies
+   * from the snapshot on.
+   */
+  void started(SimNode node, Optional<Snapshot> snapshot, List<Entry> durableLog) {
+    long base = snapshot.map(Snapshot::index).orElse(0L);
+    List<Entry> log = new ArrayList<>();
+    for (long i = 1; i <= base; i++) log.add(null);
+    log.addAll(durableLog);
+    logs.put(node.id, log);
+    lastApplied.put(node.id, base);
+    lastConfigIndex.put(node.id, lastConfigBefore(log, log.size() + 1));
+    baseConfiguration.put(node.id, snapshot.map(s -> s.configuration().configuration()).orElse(node.initialConfiguration()));
+  }
+
+  /** State machine safety for snapshots: a snapshot at index i holds exactly the state after applying 1..i. */
+  void snapshot(SimNode node, Snapshot s, int stateHash, boolean installed) {
+    Integer expected = stateHashes.putIfAbsent(s.index(), stateHash);
+    if (expected != null && expected != stateHash) {
+      violation("state machine safety: node " + node.id + (installed ? " installed" : " took") + " a snapshot at " + s.index()
+          + " whose state differs from the state other nodes reached by applying up to " + s.index());
+    }
+    Committed c = committed.get(s.index());
+    if (c != null && c.entry().term() != s.term()) {
+      violation("snapshot at " + s.index() + " on node " + node.id + " says term " + s.term() + " but " + c.entry() + " was committed");
+    }
+    if (installed) {
+      snapshotsInstalled++;
+      lastApplied.put(node.id, s.index());
+    } else {
+      snapshotsTaken++;
+      baseConfiguration.put(node.id, s.configuration().configuration());
+    }
   }
 
   void readyTaken(SimNode node, Ready r) {
     List<Entry> log = logs.get(node.id);
     boolean ledThroughout = node.core().role() == Role.LEADER && r.roleChanges().isEmpty();
+    r.snapshot().ifPresent(s -> installed(node, log, s));
     if (!r.entries().isEmpty()) {
       long first = r.entries().get(0).index();
       // Leader Append-Only: a leader never overwrites or deletes entries in its log.
@@ -67,7 +109,8 @@ final class InvariantChecker {
       log.subList((int) Math.min(first - 1, log.size()), log.size()).clear();
       if (first != log.size() + 1) violation("node " + node.id + " wrote entries from " + first + " after a log ending at " + log.size());
       for (Entry e : r.entries()) {
-        checkLogMatching(node.id, e, log.isEmpty() ? 0 : log.get(log.size() - 1).term());
+        Entry prev = log.isEmpty() ? null : log.get(log.size() - 1);
+        checkLogMatching(node.id, e, log.isEmpty() ? 0 : prev == null ? UNKNOWN : prev.term());
         log.add(e);
       }
     }
@@ -90,7 +133,28 @@ final class InvariantChecker {
     }
   }
 
-  /** §6: a node uses the latest configuration in its log, and falls back when that entry is overwritten. */
+  /** Marker for a predecessor term this checker does not know (the entry came inside a snapshot). */
+  private static final long UNKNOWN = -1;
+
+  /**
+   * A leader's snapshot was installed: the log continues after it, keeping the entries that agree with
+   * it (Figure 13 rules 6, 7), and the snapshot's configuration is the base.
+   */
+  private void installed(SimNode node, List<Entry> log, Snapshot s) {
+    Entry at = s.index() <= log.size() ? log.get((int) (s.index() - 1)) : null;
+    boolean keep = at != null && at.term() == s.term();
+    List<Entry> after = keep ? new ArrayList<>(log.subList((int) s.index(), log.size())) : List.of();
+    log.clear();
+    for (long i = 1; i <= s.index(); i++) log.add(null);
+    log.addAll(after);
+    baseConfiguration.put(node.id, s.configuration().configuration());
+    lastConfigIndex.put(node.id, lastConfigBefore(log, log.size() + 1));
+  }
+
+  /**
+   * §6: a node uses the latest configuration in its log, falls back when that entry is overwritten, and
+   * after installing a snapshot takes the snapshot's (openraft#1808 kept the old one).
+   */
   private void checkConfigurationFollowsTheLog(SimNode node, List<Entry> log, List<Entry> written) {
     long latest = lastConfigIndex.getOrDefault(node.id, 0L);
     if (!written.isEmpty()) {
@@ -99,15 +163,21 @@ final class InvariantChecker {
       for (Entry e : written) if (e.type() == Entry.Type.CONFIG) latest = e.index();
       lastConfigIndex.put(node.id, latest);
     }
-    if (node.core().configurationIndex() != latest) {
-      violation("node " + node.id + " uses the configuration of index " + node.core().configurationIndex()
-          + " but the latest configuration entry in its log is at " + latest);
+    Configuration expected = latest == 0 ? baseConfiguration.get(node.id)
+        : ConfigurationEntry.decode(log.get((int) (latest - 1)).data()).configuration();
+    if (!node.core().configuration().equals(expected)) {
+      violation("node " + node.id + " uses the configuration " + node.core().configuration() + " (index "
+          + node.core().configurationIndex() + ") but its log and snapshot say " + expected
+          + (latest == 0 ? " (from before its log)" : " (index " + latest + ")"));
     }
   }
 
+  /** The latest configuration entry before {@code index} in the known part of the log (0: none known). */
   private static long lastConfigBefore(List<Entry> log, long index) {
     for (long i = Math.min(index - 1, log.size()); i >= 1; i--) {
-      if (log.get((int) (i - 1)).type() == Entry.Type.CONFIG) return i;
+      Entry e = log.get((int) (i - 1));
+      if (e == null) return 0;
+      if (e.type() == Entry.Type.CONFIG) return i;
     }
     return 0;
   }
@@ -117,7 +187,7 @@ final class InvariantChecker {
     List<Entry> log = logs.get(node.id);
     for (Entry e : appended) {
       if (e.type() != Entry.Type.CONFIG) continue;
-      for (long i = e.index() - 1; i >= 1; i--) {
+      for (long i = e.index() - 1; i >= 1 && log.get((int) (i - 1)) != null; i--) {
         if (log.get((int) (i - 1)).type() == Entry.Type.CONFIG) {
           if (i > node.core().commitIndex()) {
             violation("leader " + node.id + " appended a configuration at " + e.index() + " while the one at " + i
@@ -135,7 +205,11 @@ final class InvariantChecker {
    */
   private void checkLogMatching(long node, Entry e, long prevTerm) {
     Registered r = seen.computeIfAbsent(e.index(), i -> new HashMap<>()).putIfAbsent(e.term(), new Registered(e, prevTerm));
-    if (r != null && (!r.entry().equals(e) || r.prevTerm() != prevTerm)) {
+    if (r != null && r.prevTerm() == UNKNOWN && prevTerm != UNKNOWN) {
+      seen.get(e.index()).put(e.term(), new Registered(e, prevTerm));
+    }
+    boolean prevDiffers = r != null && r.prevTerm() != UNKNOWN && prevTerm != UNKNOWN && r.prevTerm() != prevTerm;
+    if (r != null && (!r.entry().equals(e) || prevDiffers)) {
       violation("log matching: node " + node + " has " + e + " after term " + prevTerm + ", elsewhere " + r.entry()
           + " after term " + r.prevTerm());
     }
@@ -148,12 +222,14 @@ final class InvariantChecker {
     if (previous != null && previous != node.id) {
       violation("election safety: nodes " + previous + " and " + node.id + " both lead term " + term);
     }
-    // Leader Completeness: a leader holds every entry committed in earlier terms.
+    // Leader Completeness: a leader holds every entry committed in earlier terms (those up to its
+    // snapshot inside the snapshot, whose state is checked against the applied entries).
     List<Entry> log = node.core().log();
-    for (Committed c : committed.values()) {
+    long first = node.core().firstIndex();
+    for (Committed c : committed.tailMap(first, true).values()) {
       if (c.termUpperBound() >= term) continue;
       long i = c.entry().index();
-      if (i > log.size() || log.get((int) (i - 1)).term() != c.entry().term()) {
+      if (i - first >= log.size() || log.get((int) (i - first)).term() != c.entry().term()) {
         violation("leader completeness: leader " + node.id + " of term " + term + " lacks committed " + c.entry());
         return;
       }
@@ -161,9 +237,13 @@ final class InvariantChecker {
   }
 
   /** State Machine Safety: no two nodes apply different entries at one index; each applies in order. */
-  void applied(SimNode node, Entry e) {
+  void applied(SimNode node, Entry e, int stateHash) {
     long expected = lastApplied.merge(node.id, 1L, Long::sum);
     if (e.index() != expected) violation("node " + node.id + " applied " + e + " but expected index " + expected);
+    Integer hash = stateHashes.putIfAbsent(e.index(), stateHash);
+    if (hash != null && hash != stateHash) {
+      violation("state machine safety: node " + node.id + " reached a different state at index " + e.index() + " than other nodes");
+    }
     Committed c = committed.get(e.index());
     if (c != null && !c.entry().equals(e)) {
       violation("state machine safety: node " + node.id + " applied " + e + " where " + c.entry() + " was committed");

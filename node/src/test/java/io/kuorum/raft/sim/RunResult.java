@@ -29,7 +29,9 @@ record RunResult(
     int membershipChanges,
     int membershipRefusals,
     int transfers,
-    int leaderRemovals) {
+    int leaderRemovals,
+    int snapshotsTaken,
+    int snapshotsInstalled) {
 
   boolean safe() {
     return violations.isEmpty() && linearizability.isLinearizable();
@@ -50,6 +52,9 @@ record RunResult(
     sb.append("  faults=").append(faults).append(" crashes=").append(crashes).append(" leaders=").append(leadersElected)
         .append(" ops ok/unknown/failed=").append(opsOk).append('/').append(opsUnknown).append('/').append(opsFailed)
         .append(" recoveryTicks=").append(recoveryTicks.isPresent() ? recoveryTicks.getAsLong() : "never");
+    if (config.snapshotEvery() > 0) {
+      sb.append(" snapshots taken/installed ").append(snapshotsTaken).append('/').append(snapshotsInstalled);
+    }
     if (config.membership() != SimConfig.Membership.FIXED) {
       sb.append(" membership ").append(config.membership()).append(": voter counts ").append(votersReached)
           .append(", changes accepted/refused ").append(membershipChanges).append('/').append(membershipRefusals)

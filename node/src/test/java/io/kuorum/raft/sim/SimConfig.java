@@ -17,6 +17,7 @@ import java.util.Set;
  *     slow, saturated disk: long queues, wide windows between a reply and its durability)
  * @param membership whether and how the voter set changes during the run
  * @param spareNodes nodes started without a configuration, waiting to be added (ids after the voters)
+ * @param snapshotEvery average number of applied entries between two snapshots of a node (0: never)
  */
 record SimConfig(
     int nodes,
@@ -39,7 +40,8 @@ record SimConfig(
     Set<Mutation> mutations,
     boolean everyBatchWaits,
     Membership membership,
-    int spareNodes) {
+    int spareNodes,
+    int snapshotEvery) {
 
   /** How the {@link MembershipDriver} changes the cluster. */
   enum Membership {
@@ -53,38 +55,45 @@ record SimConfig(
 
   static SimConfig standard(int nodes) {
     return new SimConfig(nodes, 10, 10, true, true, 8_000, 4_000, 4, 4, 1_000, 150, 1_200, 3, 1, 4, 8, 4, Set.of(),
-        false, Membership.FIXED, 0);
+        false, Membership.FIXED, 0, 0);
   }
 
   /** No faults at all: the whole run is calm. */
   SimConfig withoutFaults() {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, 0, chaosMs + calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes);
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery);
+  }
+
+  /** Every node snapshots its state machine and compacts its log about every {@code entries} applied entries. */
+  SimConfig withSnapshots(int entries) {
+    return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
+        faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
+        mutations, everyBatchWaits, membership, spareNodes, entries);
   }
 
   /** A run whose voters change while faults happen; spare nodes wait to be added. */
   SimConfig withMembership(Membership how, int spares) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, how, spares);
+        mutations, everyBatchWaits, how, spares, snapshotEvery);
   }
 
   SimConfig withMutation(Mutation m) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        Set.of(m), everyBatchWaits, membership, spareNodes);
+        Set.of(m), everyBatchWaits, membership, spareNodes, snapshotEvery);
   }
 
   SimConfig withElectionRules(boolean withPreVote, boolean withCheckQuorum) {
     return new SimConfig(nodes, tickMs, electionTicks, withPreVote, withCheckQuorum, chaosMs, calmMs, clients, keys,
         opTimeoutMs, faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend,
-        maxInflightAppends, mutations, everyBatchWaits, membership, spareNodes);
+        maxInflightAppends, mutations, everyBatchWaits, membership, spareNodes, snapshotEvery);
   }
 
   /** More crashes, slower disks and one entry per append: the interleavings that expose persistence bugs. */
   SimConfig crashHeavy() {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
-        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations, true, membership, spareNodes);
+        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations, true, membership, spareNodes, snapshotEvery);
   }
 }

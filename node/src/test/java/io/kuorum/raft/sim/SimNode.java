@@ -7,6 +7,7 @@ import io.kuorum.raft.ProposeResult;
 import io.kuorum.raft.RaftConfig;
 import io.kuorum.raft.RaftCore;
 import io.kuorum.raft.Ready;
+import io.kuorum.raft.Snapshot;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,7 +25,11 @@ final class SimNode {
   interface Observer {
     void readyTaken(SimNode node, Ready ready);
 
-    void applied(SimNode node, Entry entry);
+    /** {@code stateHash} is the state machine's hash after applying {@code entry}. */
+    void applied(SimNode node, Entry entry, int stateHash);
+
+    /** The node took ({@code installed} false) or installed a snapshot whose state has {@code stateHash}. */
+    void snapshot(SimNode node, Snapshot snapshot, int stateHash, boolean installed);
 
     /** The entry a client's proposal was accepted at is applied: it is the client's, with this output. */
     void proposalCommitted(long opId, KvOutput output);
@@ -45,6 +50,9 @@ final class SimNode {
   private final long fsyncMinMs;
   private final long fsyncMaxMs;
   private final boolean everyBatchWaits;
+  /** Average entries between two snapshots of this node (0: never). */
+  private final int snapshotEvery;
+  private int snapshotAfter;
 
   private RaftCore core;
   private boolean up;
@@ -56,7 +64,7 @@ final class SimNode {
   private final Map<Long, Waiter> waitersByIndex = new HashMap<>();
 
   SimNode(long id, RaftConfig config, EventQueue events, SimNetwork network, Observer observer, Random random,
-      long fsyncMinMs, long fsyncMaxMs, boolean everyBatchWaits) {
+      long fsyncMinMs, long fsyncMaxMs, boolean everyBatchWaits, int snapshotEvery) {
     this.id = id;
     this.disk = new SimDisk(id);
     this.config = config;
@@ -67,12 +75,14 @@ final class SimNode {
     this.fsyncMinMs = fsyncMinMs;
     this.fsyncMaxMs = fsyncMaxMs;
     this.everyBatchWaits = everyBatchWaits;
+    this.snapshotEvery = snapshotEvery;
   }
 
   void start(long tickMs) {
-    core = RaftCore.start(config, disk.hardState(), disk.log(), new Random(random.nextLong()));
+    core = RaftCore.start(config, disk.hardState(), disk.snapshot(), disk.log(), new Random(random.nextLong()));
     up = true;
-    state = new TreeMap<>();
+    state = disk.snapshot().map(s -> decodeState(s.data())).orElseGet(TreeMap::new);
+    snapshotAfter = nextSnapshotDistance();
     int life = incarnation;
     events.after(random.nextInt((int) tickMs) + 1, () -> tickLoop(life, tickMs));
   }
@@ -94,6 +104,11 @@ final class SimNode {
 
   boolean isUp() {
     return up;
+  }
+
+  /** The configuration this node starts with when its disk has none: the initial voters, or none for a spare. */
+  io.kuorum.raft.Configuration initialConfiguration() {
+    return config.voters().isEmpty() ? io.kuorum.raft.Configuration.none() : io.kuorum.raft.Configuration.of(config.voters());
   }
 
   RaftCore core() {
@@ -146,22 +161,61 @@ final class SimNode {
   private void synced(int life) {
     if (life != incarnation) return;
     Ready r = syncing.pollFirst();
+    if (r.snapshot().isPresent()) {
+      Snapshot s = r.snapshot().get();
+      disk.installSnapshot(s);
+      state = decodeState(s.data());
+      observer.snapshot(this, s, state.hashCode(), true);
+    }
     disk.write(r.hardState(), r.entries());
     r.sendAfterPersist().forEach(network::send);
     for (Entry e : r.committed()) apply(e);
     core.advance(r);
+    maybeSnapshot();
     drive();
   }
 
+  /** Now and then (every few dozen entries, at random), snapshot the state machine and compact the log. */
+  private void maybeSnapshot() {
+    if (snapshotAfter <= 0) return;
+    long at = core.appliedIndex();
+    if (at - (core.firstIndex() - 1) < snapshotAfter || core.compactableIndex() < at) return;
+    Snapshot s = core.compact(at, encodeState(state));
+    disk.saveSnapshot(s);
+    observer.snapshot(this, s, state.hashCode(), false);
+    snapshotAfter = nextSnapshotDistance();
+  }
+
+  private int nextSnapshotDistance() {
+    return snapshotEvery <= 0 ? 0 : snapshotEvery / 2 + random.nextInt(snapshotEvery);
+  }
+
+  private static byte[] encodeState(Map<String, String> state) {
+    StringBuilder sb = new StringBuilder();
+    state.forEach((k, v) -> sb.append(k).append('\u0000').append(v).append('\n'));
+    return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> decodeState(byte[] data) {
+    Map<String, String> out = new TreeMap<>();
+    for (String line : new String(data, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+      if (line.isEmpty()) continue;
+      int sep = line.indexOf('\u0000');
+      out.put(line.substring(0, sep), line.substring(sep + 1));
+    }
+    return out;
+  }
+
   private void apply(Entry e) {
-    observer.applied(this, e);
     Waiter w = waitersByIndex.remove(e.index());
     boolean ours = w != null && w.term() == e.term();
     if (e.type() != Entry.Type.COMMAND) {
+      observer.applied(this, e, state.hashCode());
       if (w != null) observer.proposalLost(w.opId());
       return;
     }
     KvOutput out = KvCommand.decode(e.data()).applyTo(state);
+    observer.applied(this, e, state.hashCode());
     if (ours) observer.proposalCommitted(w.opId(), out);
     else if (w != null) observer.proposalLost(w.opId());
   }

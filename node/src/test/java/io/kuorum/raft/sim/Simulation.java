@@ -10,6 +10,7 @@ import io.kuorum.raft.ProposeResult;
 import io.kuorum.raft.RaftConfig;
 import io.kuorum.raft.Ready;
 import io.kuorum.raft.Role;
+import io.kuorum.raft.Snapshot;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ final class Simulation implements SimNode.Observer {
           .withCatchUpEntries(2L * config.maxEntriesPerAppend())
           .withMutations(config.mutations());
       nodes.put(id, new SimNode(id, rc, events, network, this, new Random(random.nextLong()), config.fsyncMinMs(),
-          config.fsyncMaxMs(), config.everyBatchWaits()));
+          config.fsyncMaxMs(), config.everyBatchWaits(), config.snapshotEvery()));
     }
   }
 
@@ -108,7 +109,7 @@ final class Simulation implements SimNode.Observer {
         clients.stream().mapToInt(c -> c.ok).sum(), clients.stream().mapToInt(c -> c.unknown).sum(),
         clients.stream().mapToInt(c -> c.failed).sum(), network.sent, network.dropped, fingerprint,
         List.copyOf(membership.reached), membership.changesAccepted, membership.changesRefused, membership.transfers,
-        membership.leaderRemovals);
+        membership.leaderRemovals, invariants.snapshotsTaken, invariants.snapshotsInstalled);
   }
 
   /** Liveness of membership: long after the faults healed, no leader may still be between C_old and C_new. */
@@ -152,7 +153,7 @@ final class Simulation implements SimNode.Observer {
   }
 
   void restart(SimNode n) {
-    invariants.started(n.id, n.disk().log());
+    invariants.started(n, n.disk().snapshot(), n.disk().log());
     n.start(config.tickMs());
   }
 
@@ -164,8 +165,13 @@ final class Simulation implements SimNode.Observer {
   }
 
   @Override
-  public void applied(SimNode node, Entry entry) {
-    invariants.applied(node, entry);
+  public void applied(SimNode node, Entry entry, int stateHash) {
+    invariants.applied(node, entry, stateHash);
+  }
+
+  @Override
+  public void snapshot(SimNode node, Snapshot snapshot, int stateHash, boolean installed) {
+    invariants.snapshot(node, snapshot, stateHash, installed);
   }
 
   @Override

@@ -49,7 +49,8 @@ class SimulationTest {
    * the paper's plain Raft and the two mixes, so the basic algorithm is covered as well.
    */
   static SimConfig configFor(int nodes, long seed) {
-    SimConfig standard = SimConfig.standard(nodes);
+    // Odd seeds snapshot and compact on every node, so lagging and restarted nodes catch up by InstallSnapshot.
+    SimConfig standard = seed % 2 == 1 ? SimConfig.standard(nodes).withSnapshots(40) : SimConfig.standard(nodes);
     return switch ((int) (seed % 8)) {
       case 1 -> standard.withElectionRules(false, false);
       case 3 -> standard.withElectionRules(true, false);
@@ -78,11 +79,13 @@ class SimulationTest {
       LongSummaryStatistics faults = results.stream().mapToLong(RunResult::faults).summaryStatistics();
       double electionsPerFault = results.stream().mapToDouble(r -> r.faults() == 0 ? 0 : (double) r.leadersElected() / r.faults()).average().orElse(0);
       return String.format("simulation %s: %d runs, faults/run avg %.1f, leaders elected per fault avg %.2f, "
-              + "ticks to recover after healing p50=%d p90=%d p99=%d max=%d, ops ok=%d unknown=%d failed=%d",
+              + "ticks to recover after healing p50=%d p90=%d p99=%d max=%d, ops ok=%d unknown=%d failed=%d, "
+              + "snapshots taken %d, installed %d",
           label, results.size(), faults.getAverage(), electionsPerFault, pct(recovery, 50), pct(recovery, 90),
           pct(recovery, 99), recovery.length == 0 ? -1 : recovery[recovery.length - 1],
           results.stream().mapToInt(RunResult::opsOk).sum(), results.stream().mapToInt(RunResult::opsUnknown).sum(),
-          results.stream().mapToInt(RunResult::opsFailed).sum());
+          results.stream().mapToInt(RunResult::opsFailed).sum(), results.stream().mapToInt(RunResult::snapshotsTaken).sum(),
+          results.stream().mapToInt(RunResult::snapshotsInstalled).sum());
     }
 
     private static long pct(long[] sorted, int p) {
