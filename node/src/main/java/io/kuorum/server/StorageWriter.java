@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The storage thread. It takes Ready batches in order and writes every batch waiting at that moment
  * with one storage commit (group commit), then reports how many batches are durable. While it
- * writes, the Raft thread keeps ticking, receiving and replicating.
+ * writes, the Raft thread keeps ticking, receiving and replicating. Log compaction after a snapshot,
+ * and continuing the log after an installed one, happen here too, in order with the writes.
  */
 final class StorageWriter implements AutoCloseable {
 
@@ -24,7 +25,15 @@ final class StorageWriter implements AutoCloseable {
   private final LogStore store;
   private final IntConsumer onPersisted;
   private final Consumer<Throwable> onFailure;
-  private final LinkedBlockingQueue<Ready> queue = new LinkedBlockingQueue<>();
+  /** A unit of storage work, in the order the Raft thread asked for it. */
+  private sealed interface Task {
+    record Write(Ready ready) implements Task {}
+
+    /** Drop the log prefix a durable snapshot now covers. */
+    record Compact(long index) implements Task {}
+  }
+
+  private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -38,24 +47,24 @@ final class StorageWriter implements AutoCloseable {
   }
 
   void submit(Ready ready) {
-    queue.add(ready);
+    queue.add(new Task.Write(ready));
+  }
+
+  /** Compacts the stored log up to {@code index} once everything submitted before is written. */
+  void compact(long index) {
+    queue.add(new Task.Compact(index));
   }
 
   private void run() {
-    List<Ready> batch = new ArrayList<>();
+    List<Task> batch = new ArrayList<>();
     try {
       while (running || !queue.isEmpty()) {
-        Ready first = queue.poll(50, TimeUnit.MILLISECONDS);
+        Task first = queue.poll(50, TimeUnit.MILLISECONDS);
         if (first == null) continue;
         batch.clear();
         batch.add(first);
         queue.drainTo(batch);
-        List<LogWrite> writes = new ArrayList<>(batch.size());
-        for (Ready r : batch) {
-          if (r.mustPersist()) writes.add(new LogWrite(r.hardState(), r.entries()));
-        }
-        if (!writes.isEmpty()) store.write(writes);
-        onPersisted.accept(batch.size());
+        perform(batch);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -63,6 +72,39 @@ final class StorageWriter implements AutoCloseable {
       log.error("storage write failed; the node stops to protect its data", e);
       onFailure.accept(e);
     }
+  }
+
+  /**
+   * Group commit: consecutive writes become one storage commit. A compaction, or a Ready that installs
+   * a snapshot, is its own transaction, so the writes before it are committed first.
+   */
+  private void perform(List<Task> batch) {
+    List<LogWrite> writes = new ArrayList<>(batch.size());
+    int readies = 0;
+    for (Task t : batch) {
+      if (t instanceof Task.Compact c) {
+        readies = flush(writes, readies);
+        store.compactPrefix(c.index());
+      } else {
+        Ready r = ((Task.Write) t).ready();
+        if (r.snapshot().isPresent()) {
+          readies = flush(writes, readies);
+          store.continueAfterSnapshot(r.snapshot().get().index(), r.snapshot().get().term());
+        }
+        LogWrite w = new LogWrite(r.hardState(), r.entries());
+        if (!w.isEmpty()) writes.add(w);
+        readies++;
+      }
+    }
+    flush(writes, readies);
+  }
+
+  /** Commits the pending writes and reports that many Ready batches durable; returns 0. */
+  private int flush(List<LogWrite> writes, int readies) {
+    if (!writes.isEmpty()) store.write(List.copyOf(writes));
+    writes.clear();
+    if (readies > 0) onPersisted.accept(readies);
+    return 0;
   }
 
   /** Writes what is queued, then stops. */
