@@ -1,6 +1,9 @@
 package io.kuorum.kv;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.kuorum.kv.proto.Command;
@@ -12,6 +15,10 @@ import io.kuorum.kv.proto.KeyValue;
 import io.kuorum.kv.proto.PutResponse;
 import io.kuorum.kv.proto.RangeRequest;
 import io.kuorum.kv.proto.RangeResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -20,11 +27,23 @@ import java.util.TreeMap;
  * The replicated state machine: an ordered map from byte keys to values. Every node applies the same
  * committed commands in the same order and so computes the same answers; the node that proposed a
  * command hands its answer to the waiting client. Each value remembers the log index (revision)
- * that wrote it. Single-threaded: only the runtime's apply path calls it.
+ * that wrote it. Single-threaded: only the runtime's apply path calls it, {@link #copyForSnapshot()}
+ * and {@link #restore} included; only a {@link StateCopy} may be handed to another thread.
+ *
+ * <p>Snapshot payload format (version 1), numbers in protobuf's encodings: magic "KVSM" and the format
+ * version (fixed32 each, little-endian), the applied index and the number of entries (fixed64 each),
+ * then every {@link KeyValue} as a length-delimited protobuf message, in key order, and nothing after.
+ * Whole messages are stored so that a field added to {@link KeyValue} later is carried without a new
+ * format version.
  */
 public final class KvStateMachine {
 
-  private final NavigableMap<ByteString, KeyValue> data = new TreeMap<>(ByteString.unsignedLexicographicalComparator());
+  private static final Comparator<ByteString> KEY_ORDER = ByteString.unsignedLexicographicalComparator();
+  private static final int SNAPSHOT_MAGIC = 'K' | 'V' << 8 | 'S' << 16 | 'M' << 24; // reads "KVSM" in the file
+  static final int SNAPSHOT_VERSION = 1;
+  private static final int BUFFER = 1 << 16;
+
+  private NavigableMap<ByteString, KeyValue> data = new TreeMap<>(KEY_ORDER);
   private final KvLimits limits;
   private long appliedIndex;
 
@@ -75,6 +94,115 @@ public final class KvStateMachine {
   public void skip(long index) {
     if (index <= appliedIndex) throw new IllegalStateException("index " + index + " applied twice (applied " + appliedIndex + ")");
     appliedIndex = index;
+  }
+
+  /**
+   * A consistent point-in-time copy of the whole state, to be written by another thread while this one
+   * keeps applying. The pause is one pass over the map copying references into an array (the entries
+   * are immutable protobuf messages, so they are shared, not copied). Measured for 1M small keys on 2
+   * cores ({@code KvSnapshotPause} in the tests): about 22 ms warm, 45 ms on a cold first call; it grows
+   * linearly with the number of keys, not with their size. Holds 4-8 bytes of heap per key until written.
+   * (A copy of the TreeMap itself would allocate a node per key; a persistent map would avoid the pause
+   * altogether, at a cost on every write.)
+   */
+  public StateCopy copyForSnapshot() {
+    return new StateCopy(appliedIndex, data.values().toArray(new KeyValue[0]));
+  }
+
+  /** Writes the whole state and the applied index as a snapshot payload; {@code out} is flushed, not closed. */
+  public void writeSnapshot(OutputStream out) throws IOException {
+    copyForSnapshot().writeTo(out);
+  }
+
+  /**
+   * Replaces the whole state and the applied index with a snapshot payload, reading {@code in} to its end.
+   * All or nothing: on any error the state is unchanged.
+   *
+   * @throws IllegalArgumentException if the payload is truncated, malformed, of another format version,
+   *     or followed by extra bytes
+   * @throws IOException if {@code in} fails
+   */
+  public void restore(InputStream in) throws IOException {
+    CodedInputStream coded = CodedInputStream.newInstance(in, BUFFER);
+    long index;
+    long count;
+    try {
+      int magic = coded.readFixed32();
+      if (magic != SNAPSHOT_MAGIC) throw new IllegalArgumentException("not a key-value snapshot payload (no \"KVSM\" magic)");
+      int version = coded.readFixed32();
+      if (version != SNAPSHOT_VERSION) {
+        throw new IllegalArgumentException("key-value snapshot format version " + version + " is not supported; this "
+            + "Kuorum reads version " + SNAPSHOT_VERSION + " only");
+      }
+      index = coded.readFixed64();
+      count = coded.readFixed64();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("key-value snapshot header is truncated", e);
+    }
+    if (index < 0) throw new IllegalArgumentException("key-value snapshot has a negative applied index " + index);
+    if (count < 0 || count > Integer.MAX_VALUE) throw new IllegalArgumentException("key-value snapshot has a bad entry count " + count);
+    NavigableMap<ByteString, KeyValue> restored = new TreeMap<>(KEY_ORDER);
+    ByteString previous = null;
+    for (long i = 0; i < count; i++) {
+      KeyValue.Builder b = KeyValue.newBuilder();
+      try {
+        coded.resetSizeCounter(); // the 2 GB limit applies per message, not to the whole snapshot
+        coded.readMessage(b, ExtensionRegistryLite.getEmptyRegistry());
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalArgumentException("key-value snapshot entry " + (i + 1) + " of " + count + " is truncated or "
+            + "malformed (" + e.getMessage() + ")", e);
+      }
+      KeyValue kv = b.build();
+      if (previous != null && KEY_ORDER.compare(previous, kv.getKey()) >= 0) {
+        throw new IllegalArgumentException("key-value snapshot entry " + (i + 1) + " is out of key order or repeats a key");
+      }
+      if (kv.getRevision() < 1 || kv.getRevision() > index) {
+        throw new IllegalArgumentException("key-value snapshot entry " + (i + 1) + " has revision " + kv.getRevision()
+            + ", outside 1.." + index + " (the applied index)");
+      }
+      restored.put(kv.getKey(), kv);
+      previous = kv.getKey();
+    }
+    // reading to the end also lets a checksumming stream check the file before anything is replaced
+    if (!coded.isAtEnd()) throw new IllegalArgumentException("key-value snapshot has bytes after its " + count + " entries");
+    data = restored;
+    appliedIndex = index;
+  }
+
+  /**
+   * The state at one applied index, detached from the state machine: an array of immutable entries in
+   * key order. Any thread may write it; it is never changed.
+   */
+  public static final class StateCopy {
+    private final long appliedIndex;
+    private final KeyValue[] entries;
+
+    private StateCopy(long appliedIndex, KeyValue[] entries) {
+      this.appliedIndex = appliedIndex;
+      this.entries = entries;
+    }
+
+    public long appliedIndex() {
+      return appliedIndex;
+    }
+
+    public int size() {
+      return entries.length;
+    }
+
+    /** Streams this state as a snapshot payload (see {@link KvStateMachine}); {@code out} is flushed, not closed. */
+    public void writeTo(OutputStream out) throws IOException {
+      CodedOutputStream coded = CodedOutputStream.newInstance(out, BUFFER);
+      coded.writeFixed32NoTag(SNAPSHOT_MAGIC);
+      coded.writeFixed32NoTag(SNAPSHOT_VERSION);
+      coded.writeFixed64NoTag(appliedIndex);
+      coded.writeFixed64NoTag(entries.length);
+      for (KeyValue kv : entries) {
+        coded.writeUInt32NoTag(kv.getSerializedSize());
+        kv.writeTo(coded);
+      }
+      coded.flush();
+    }
   }
 
   private CompareAndSetResponse compareAndSet(long index, CompareAndSetRequest r) {

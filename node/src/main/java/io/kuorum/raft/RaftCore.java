@@ -93,15 +93,29 @@ public final class RaftCore {
    * Returns the snapshot, with the term and configuration at {@code index}, for the runtime to store.
    */
   public Snapshot compact(long index, byte[] data) {
+    Snapshot s = snapshotAt(index, data);
+    compact(s);
+    return s;
+  }
+
+  /**
+   * Describes a snapshot at {@code index} (term and configuration there) without compacting yet, so
+   * the runtime can make the snapshot durable first and {@link #compact(Snapshot)} afterwards.
+   */
+  public Snapshot snapshotAt(long index, byte[] data) {
     if (index <= log.snapshotIndex() || index > compactableIndex()) {
       throw new IllegalArgumentException("cannot snapshot at " + index + ": the log is compacted up to "
           + log.snapshotIndex() + " and applied and durable up to " + compactableIndex());
     }
-    Snapshot s = new Snapshot(index, log.term(index), configurations.at(index), data);
-    log.compactTo(index);
-    configurations.compactTo(index);
+    return new Snapshot(index, log.term(index), configurations.at(index), data);
+  }
+
+  /** Drops the log up to a durable snapshot from {@link #snapshotAt}; nothing if the log is already past it. */
+  public void compact(Snapshot s) {
+    if (s.index() <= log.snapshotIndex()) return;
+    log.compactTo(s.index());
+    configurations.compactTo(s.index());
     snapshot = Optional.of(s);
-    return s;
   }
 
   /** The highest index a snapshot may be taken at: applied, and durable here. */

@@ -14,6 +14,7 @@ import java.util.Optional;
  *     be added to an existing cluster
  * @param advertisePeer host:port other members reach this node's peer port at
  * @param advertiseClient host:port clients reach this node's client port at
+ * @param snapshots when to snapshot and compact the log
  * @param dataDir where the log lives
  * @param clientListen address of the client gRPC port (KV and Admin services)
  * @param peerListen address of the peer gRPC port (Raft service)
@@ -35,7 +36,8 @@ public record NodeConfig(
     int maxPendingProposals,
     KvLimits limits,
     String advertisePeer,
-    String advertiseClient) {
+    String advertiseClient,
+    SnapshotPolicy snapshots) {
 
   public NodeConfig {
     if (id <= 0) throw new IllegalArgumentException("--id must be a positive member id, got " + id);

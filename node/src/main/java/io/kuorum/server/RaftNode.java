@@ -14,6 +14,7 @@ import io.kuorum.raft.Role;
 import io.kuorum.raft.RoleChange;
 import io.kuorum.raft.TransferResult;
 import io.kuorum.server.ProposalException.Kind;
+import io.kuorum.snapshot.SnapshotDirectory;
 import io.kuorum.storage.LogStore;
 import io.kuorum.transport.PeerTransport;
 import java.time.Duration;
@@ -79,6 +80,7 @@ public final class RaftNode implements Replica {
   private final KvStateMachine stateMachine;
   private final RaftCore core;
   private final StorageWriter writer;
+  private final LocalSnapshots snapshots;
   private final Consumer<Throwable> onFatal;
   private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService ticker;
@@ -117,8 +119,10 @@ public final class RaftNode implements Replica {
     this.directory = bootstrap;
     RaftConfig raft = RaftConfig.defaults(config.id(), voters)
         .withElection(config.electionTicks(), config.heartbeatTicks(), true, true);
+    this.snapshots = new LocalSnapshots(config.id(), SnapshotDirectory.open(config.dataDir()), config.snapshots());
     try {
-      this.core = RaftCore.start(raft, store.hardState(), loadLog(store), random);
+      LocalSnapshots.Restored restored = snapshots.restore(store, stateMachine);
+      this.core = RaftCore.start(raft, store.hardState(), restored.snapshot(), restored.log(), random);
     } catch (IllegalArgumentException e) {
       throw new StartupException("the log in " + config.dataDir() + " cannot be loaded: " + e.getMessage()
           + " (written by a newer Kuorum version, or damaged: restore the member from a backup or re-add it under a new id)", e);
@@ -140,13 +144,6 @@ public final class RaftNode implements Replica {
       log.info("node {} is not a member of any cluster yet and waits to be added; on the cluster run: kuorumctl members"
           + " add-learner {} {} --client-address {}", config.id(), config.id(), config.advertisePeer(), config.advertiseClient());
     }
-  }
-
-  private static List<Entry> loadLog(LogStore store) {
-    if (store.firstIndex() != 1 && store.lastIndex() >= store.firstIndex()) {
-      throw new IllegalStateException("log starts at " + store.firstIndex() + " but snapshots are not supported yet");
-    }
-    return store.entries(store.firstIndex(), store.lastIndex()); // an empty range when the log is empty
   }
 
   // ---------------------------------------------------------------- inputs from other threads
@@ -421,11 +418,6 @@ public final class RaftNode implements Replica {
   private void processReady() {
     for (Optional<Ready> next = core.ready(); next.isPresent(); next = core.ready()) {
       Ready r = next.get();
-      if (r.snapshot().isPresent()) {
-        // The core can install snapshots, but this runtime neither takes nor transfers them yet (issue 5).
-        throw new IllegalStateException("received a snapshot at index " + r.snapshot().get().index()
-            + ", which this version cannot install");
-      }
       refreshMembership(); // before sending: a member added by this batch must be reachable for it
       r.roleChanges().forEach(this::logRoleChange);
       r.notices().forEach(n -> log.info("node {}: {}", config.id(), n));
@@ -445,11 +437,21 @@ public final class RaftNode implements Replica {
 
   private void finish(Ready r) {
     r.sendAfterPersist().forEach(transport::send);
+    // A leader's snapshot replaces the state before the entries after it apply, in log order.
+    r.snapshot().ifPresent(s -> snapshots.load(s, stateMachine));
     for (Entry e : r.committed()) apply(e);
     core.advance(r);
+    snapshots.maybeTake(core, stateMachine, this::post, this::snapshotDurable);
+  }
+
+  /** A snapshot this node took is on disk: the core forgets the entries it covers, storage follows. */
+  private void snapshotDurable(io.kuorum.raft.Snapshot snapshot, long storeTo) {
+    core.compact(snapshot);
+    writer.compact(storeTo);
   }
 
   private void apply(Entry e) {
+    snapshots.applied(e);
     Message answer = null;
     if (e.type() == Entry.Type.COMMAND) answer = stateMachine.apply(e.index(), e.data());
     else stateMachine.skip(e.index());
@@ -523,6 +525,7 @@ public final class RaftNode implements Replica {
       Thread.currentThread().interrupt();
     }
     writer.close();
+    snapshots.close();
     for (Waiter w : waiters.values()) {
       w.answer().completeExceptionally(new ProposalException(Kind.OUTCOME_UNKNOWN,
           "node " + config.id() + " stopped while the request was in its log; it may still be applied"));

@@ -61,6 +61,16 @@ public final class ServerMain implements Callable<Integer> {
       description = "Leader heartbeat interval in ticks (KUORUM_HEARTBEAT_TICKS, default ${DEFAULT-VALUE}).")
   int heartbeatTicks;
 
+  @Option(names = "--snapshot-entries", defaultValue = "${env:KUORUM_SNAPSHOT_ENTRIES:-10000}",
+      description = "Snapshot and compact the log after this many applied entries; 0: never (KUORUM_SNAPSHOT_ENTRIES,"
+          + " default ${DEFAULT-VALUE}).")
+  long snapshotEntries;
+
+  @Option(names = "--snapshot-bytes", defaultValue = "${env:KUORUM_SNAPSHOT_BYTES:-67108864}",
+      description = "Snapshot and compact the log after this many bytes of applied entries; 0: no byte trigger"
+          + " (KUORUM_SNAPSHOT_BYTES, default ${DEFAULT-VALUE}).")
+  long snapshotBytes;
+
   @Option(names = "--max-pending", defaultValue = "${env:KUORUM_MAX_PENDING:-10000}",
       description = "Requests waiting for commit before new ones are refused (KUORUM_MAX_PENDING, default ${DEFAULT-VALUE}).")
   int maxPending;
@@ -77,7 +87,7 @@ public final class ServerMain implements Callable<Integer> {
       id = MemberId.resolve(data, id == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(id));
       config = new NodeConfig(id, clusterId, Member.parseList(members), data, HostPort.parse(listenClient, "--listen-client"),
           HostPort.parse(listenPeer, "--listen-peer"), tickMs, electionTicks, heartbeatTicks, maxPending, KvLimits.DEFAULT,
-          advertisePeer, advertiseClient);
+          advertisePeer, advertiseClient, new SnapshotPolicy(snapshotEntries, snapshotBytes, 2));
     } catch (IllegalArgumentException e) {
       System.err.println("kuorum: invalid configuration: " + e.getMessage());
       return 2;

@@ -53,7 +53,7 @@ class AdminServiceTest {
     int peer = freePort();
     String m = members.isEmpty() ? id + "=127.0.0.1:" + peer + "/" + client : members;
     KuorumServer s = KuorumServer.start(new NodeConfig(id, "t", Member.parseList(m), dir.resolve("node-" + id),
-        new HostPort("127.0.0.1", client), new HostPort("127.0.0.1", peer), 10, 10, 2, 100, KvLimits.DEFAULT, "", ""));
+        new HostPort("127.0.0.1", client), new HostPort("127.0.0.1", peer), 10, 10, 2, 100, KvLimits.DEFAULT, "", "", SnapshotPolicy.DEFAULT));
     servers.add(s);
     return s;
   }

@@ -53,7 +53,7 @@ class KvServiceBadInputTest {
     int peer = freePort();
     String m = members.isEmpty() ? id + "=127.0.0.1:" + peer + "/" + client : members;
     return KuorumServer.start(new NodeConfig(id, "t", Member.parseList(m), data, new HostPort("127.0.0.1", client),
-        new HostPort("127.0.0.1", peer), 10, 10, 2, 100, KvLimits.DEFAULT, "", ""));
+        new HostPort("127.0.0.1", peer), 10, 10, 2, 100, KvLimits.DEFAULT, "", "", SnapshotPolicy.DEFAULT));
   }
 
   private KvServiceGrpc.KvServiceBlockingStub stub(KuorumServer s) {
