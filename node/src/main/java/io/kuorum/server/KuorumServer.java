@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.kuorum.kv.KvStateMachine;
 import io.kuorum.kv.RequestValidator;
+import io.kuorum.snapshot.SnapshotDirectory;
 import io.kuorum.storage.LogStore;
 import io.kuorum.storage.MirroredLogStore;
 import io.kuorum.storage.StoreIdentity;
@@ -55,11 +56,20 @@ public final class KuorumServer implements AutoCloseable {
       Map<Long, String> peerAddresses = new TreeMap<>();
       config.members().stream().filter(m -> m.id() != config.id()).forEach(m -> peerAddresses.put(m.id(), m.peerAddress()));
       t = new GrpcPeerTransport(config.id(), config.clusterId(), config.advertisePeer(), peerAddresses, TransportLimits.DEFAULT);
-      r = new RaftNode(config, store, t, new KvStateMachine(config.limits()), new SecureRandom(), fatal::complete);
+      SnapshotDirectory snapshotDirectory = SnapshotDirectory.open(config.dataDir());
+      SnapshotTransfers transfers = new SnapshotTransfers(snapshotDirectory);
+      r = new RaftNode(config, store, snapshotDirectory, t, new KvStateMachine(config.limits()), new SecureRandom(),
+          fatal::complete);
       Replica target = r;
       GrpcPeerTransport replies = t; // a member this node has no address for yet can still be answered
+      t.useSnapshots(transfers, result -> {
+        if (result.outcome() != io.kuorum.transport.SnapshotTransferResult.Outcome.DELIVERED) {
+          log.info("node {}: snapshot transfer {}", config.id(), result);
+        }
+      });
       peers = bind(PeerServer.configure(NettyServerBuilder.forAddress(address(config.peerListen())),
-          new RaftPeerService(config.id(), config.clusterId(), target::deliver, replies::learn), TransportLimits.DEFAULT,
+          new RaftPeerService(config.id(), config.clusterId(), target::deliver, replies::learn, transfers,
+              received -> target.deliver(received.toMessage())), TransportLimits.DEFAULT,
           TransportTimings.DEFAULT), "peer", config.peerListen(), "--listen-peer");
       this.clientServer = bind(NettyServerBuilder.forAddress(address(config.clientListen()))
           .addService(MalformedRequests.guard(new KvServiceImpl(target, new RequestValidator(config.limits())).bindService()))

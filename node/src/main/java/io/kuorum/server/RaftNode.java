@@ -107,8 +107,8 @@ public final class RaftNode implements Replica {
   private volatile boolean running = true;
   private volatile int pending;
 
-  public RaftNode(NodeConfig config, LogStore store, PeerTransport transport, KvStateMachine stateMachine,
-      Random random, Consumer<Throwable> onFatal) {
+  public RaftNode(NodeConfig config, LogStore store, SnapshotDirectory snapshotDirectory, PeerTransport transport,
+      KvStateMachine stateMachine, Random random, Consumer<Throwable> onFatal) {
     this.config = config;
     this.transport = transport;
     this.stateMachine = stateMachine;
@@ -119,7 +119,7 @@ public final class RaftNode implements Replica {
     this.directory = bootstrap;
     RaftConfig raft = RaftConfig.defaults(config.id(), voters)
         .withElection(config.electionTicks(), config.heartbeatTicks(), true, true);
-    this.snapshots = new LocalSnapshots(config.id(), SnapshotDirectory.open(config.dataDir()), config.snapshots());
+    this.snapshots = new LocalSnapshots(config.id(), snapshotDirectory, config.snapshots());
     try {
       LocalSnapshots.Restored restored = snapshots.restore(store, stateMachine);
       this.core = RaftCore.start(raft, store.hardState(), restored.snapshot(), restored.log(), random);

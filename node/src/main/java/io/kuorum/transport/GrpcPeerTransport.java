@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  *       leave this node unable to answer and catch up. It becomes configured when a peer map names
  *       its member, and goes away with it from there on. At most {@value #MAX_LEARNED_LINKS} exist.
  * </ul>
+ *
+ * <p>An {@link Message.InstallSnapshot} does not go through the message stream: its snapshot's
+ * {@code data} is the runtime's reference to a file, possibly hundreds of megabytes, which a
+ * {@link SnapshotSender} streams in chunks on a connection of its own. The runtime connects the two
+ * with {@link #useSnapshots}: a {@link SnapshotSources} that maps the core's snapshot to its file,
+ * and a {@link SnapshotTransferListener} that hears how each transfer ended.
  */
 public final class GrpcPeerTransport implements PeerTransport {
   private static final Logger log = LoggerFactory.getLogger(GrpcPeerTransport.class);
@@ -57,6 +63,8 @@ public final class GrpcPeerTransport implements PeerTransport {
   private final Set<Long> learned = new HashSet<>();
   private final LongAdder droppedUnknownPeer = new LongAdder();
   private final LogLimiter logLimiter = new LogLimiter(java.time.Duration.ofSeconds(30));
+  private final SnapshotSender snapshots;
+  private volatile SnapshotHooks snapshotHooks = SnapshotHooks.NONE;
   private volatile boolean closed;
 
   /**
@@ -97,6 +105,8 @@ public final class GrpcPeerTransport implements PeerTransport {
     this.limits = limits;
     this.timings = timings;
     Map<Long, String> initial = validPeers(peers); // before any thread or channel exists
+    this.snapshots = new SnapshotSender(selfId, clusterId, this::peerAddress, limits, timings,
+        result -> snapshotHooks.listener().finished(result));
     this.pool = new ScheduledThreadPoolExecutor(POOL_THREADS, daemonThreads("kuorum-peer-" + INSTANCES.incrementAndGet()));
     this.pool.setRemoveOnCancelPolicy(true);
     updatePeers(initial);
@@ -117,7 +127,33 @@ public final class GrpcPeerTransport implements PeerTransport {
       }
       return;
     }
-    link.send(message);
+    if (message instanceof Message.InstallSnapshot install) {
+      snapshots.send(install, snapshotHooks.sources());
+    } else {
+      link.send(message);
+    }
+  }
+
+  /**
+   * Connects the runtime's snapshot hooks; until then every InstallSnapshot fails (reported to no
+   * one) with a message saying they are missing. May be called again to replace them.
+   *
+   * @param sources opens the file behind a snapshot of the core, on the snapshot threads
+   * @param listener hears how each transfer ended, on the snapshot threads; must not block
+   */
+  public void useSnapshots(SnapshotSources sources, SnapshotTransferListener listener) {
+    if (sources == null || listener == null) throw new IllegalArgumentException("snapshot sources and listener are required");
+    snapshotHooks = new SnapshotHooks(sources, listener);
+  }
+
+  /** The snapshot transfer running to a peer, if any. */
+  public Optional<SnapshotProgress> snapshotProgress(long peerId) {
+    return snapshots.progress(peerId);
+  }
+
+  /** Counters of outbound snapshot transfers. */
+  public SnapshotSenderStats snapshotStats() {
+    return snapshots.stats();
   }
 
   /**
@@ -137,6 +173,7 @@ public final class GrpcPeerTransport implements PeerTransport {
       learned.remove(id);
       if (address != null && address.equals(e.getValue().address())) return false;
       e.getValue().shutdown();
+      snapshots.cancel(id, address == null ? "node " + id + " is no longer a peer" : "node " + id + " moved to " + address);
       return true;
     });
     wanted.forEach((id, address) -> links.computeIfAbsent(id, k -> open(id, address)));
@@ -168,6 +205,7 @@ public final class GrpcPeerTransport implements PeerTransport {
       if (!learned.contains(memberId) || existing.address().equals(address)) return false;
       log.info("node {} now advertises peer address {} (was {})", memberId, address, existing.address());
       existing.shutdown();
+      snapshots.cancel(memberId, "node " + memberId + " moved to " + address);
       links.put(memberId, open(memberId, address));
       return true;
     }
@@ -219,6 +257,7 @@ public final class GrpcPeerTransport implements PeerTransport {
       if (closed) return;
       closed = true;
     }
+    snapshots.close(); // first: its transfers report CANCELLED while the runtime still listens
     links.values().forEach(PeerLink::shutdown);
     pool.shutdownNow(); // pending reconnect timers and drains are moot
     long deadline = System.nanoTime() + timings.closeTimeout().toNanos();
@@ -259,6 +298,10 @@ public final class GrpcPeerTransport implements PeerTransport {
       if (id != selfId) out.put(id, address);
     });
     return out;
+  }
+
+  private record SnapshotHooks(SnapshotSources sources, SnapshotTransferListener listener) {
+    static final SnapshotHooks NONE = new SnapshotHooks(SnapshotSources.NONE, SnapshotTransferListener.NONE);
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

@@ -36,13 +36,19 @@ public final class MessageCodec {
   }
 
   /**
-   * Encodes {@code m} for the wire.
+   * Encodes {@code m} for the wire; every message but an InstallSnapshot (which throws
+   * {@link IllegalArgumentException}) has a wire form.
    *
    * @param clusterId the cluster the sender belongs to
    * @param fromAddress the sender's advertised peer address ("host:port"), or empty when it has none;
    *     pass the same instance every time: it is referenced, not copied or rebuilt
    */
   public static RaftMessage encode(Message m, String clusterId, String fromAddress) {
+    if (m instanceof Message.InstallSnapshot) {
+      // Its data is a reference to a file on this node, meaningless elsewhere and too large for one message.
+      throw new IllegalArgumentException("InstallSnapshot has no RaftMessage form: its snapshot is streamed in chunks by "
+          + "SnapshotSender (GrpcPeerTransport.send routes it there): " + m);
+    }
     RaftMessage.Builder b = RaftMessage.newBuilder()
         .setFrom(m.from())
         .setTo(m.to())

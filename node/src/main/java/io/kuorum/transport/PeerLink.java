@@ -2,8 +2,6 @@ package io.kuorum.transport;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.kuorum.raft.Message;
@@ -71,14 +69,7 @@ final class PeerLink {
     this.queue = new OutboundQueue(limits.maxQueuedMessages(), limits.maxQueuedBytes());
     this.backoff = new Backoff(timings.reconnectMin(), timings.reconnectMax(),
         new SplittableRandom(ThreadLocalRandom.current().nextLong()));
-    this.channel = NettyChannelBuilder.forTarget(address)
-        .usePlaintext()
-        // Retries would buffer every message of a long-lived stream that never gets headers back.
-        .disableRetry()
-        .keepAliveTime(timings.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
-        .keepAliveTimeout(timings.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timings.connectTimeout().toMillis()))
-        .build();
+    this.channel = PeerChannels.open(address, timings);
     this.stub = RaftServiceGrpc.newStub(channel);
   }
 

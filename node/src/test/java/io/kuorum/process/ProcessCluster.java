@@ -48,6 +48,11 @@ final class ProcessCluster implements AutoCloseable {
     this.extraArgs = List.copyOf(extraArgs);
   }
 
+  ProcessCluster startAll() {
+    nodes.forEach(NodeProcess::start);
+    return this;
+  }
+
   static ProcessCluster start(int size, Path dir) {
     ProcessCluster c = new ProcessCluster(size, dir, FAST_TIMERS);
     c.nodes.forEach(NodeProcess::start);

@@ -85,8 +85,9 @@ class GrpcPeerTransportTest {
 
     for (int i = 0; i < n; i++) node1.send(Samples.heartbeat(1, 2, i));
 
-    // Everything beyond the queue bound is dropped at once; the rest when the connect attempt fails.
-    assertThat(node1.stats(2).orElseThrow().dropped()).isGreaterThanOrEqualTo(n - LIMITS.maxQueuedMessages());
+    // The loop returned, so sending never blocked. Everything beyond the queue bound is dropped at once and
+    // the rest when the connect attempt fails; that attempt may already be draining the queue while the
+    // loop runs, so only the final count is exact (an immediate lower bound here was a race: CI caught it).
     await().untilAsserted(() -> assertThat(node1.stats(2).orElseThrow().dropped()).isEqualTo(n));
     assertThat(node1.stats(2).orElseThrow().sent()).isZero();
   }

@@ -45,6 +45,15 @@ class MessageCodecTest {
   }
 
   @Test
+  void refusesToEncodeAnInstallSnapshotWhoseDataIsAFileReference() {
+    var install = new Message.InstallSnapshot(1, 2, 5, SnapshotTransferTest.snapshot(40, 4, "snapshot-40.snap"));
+
+    assertThatThrownBy(() -> MessageCodec.encode(install, "prod-eu"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("InstallSnapshot has no RaftMessage form", "streamed in chunks by SnapshotSender");
+  }
+
+  @Test
   void aSenderWithoutAnAddressSendsNone() {
     RaftMessage wire = MessageCodec.encode(Samples.heartbeat(1, 2, 3), "c");
 
