@@ -61,8 +61,11 @@ class SnapshotProcessTest {
           cluster.nodes.stream().map(n -> n.id + "=" + snapshotFiles(n)).toList());
 
       // Every acknowledged key, read back through the new member's view of the cluster.
-      try (KuorumClient viaJoiner = KuorumClient.connect(List.of(joiner.endpoint()), ClientOptions.defaults())) {
+      try (KuorumClient viaJoiner = KuorumClient.connect(List.of(joiner.endpoint()),
+          ClientOptions.defaults().withDeadline(Duration.ofSeconds(30)))) {
         assertAllKeysPresent(viaJoiner);
+      } catch (RuntimeException e) {
+        throw new AssertionError("reading the keys back failed: " + e + cluster.logs(), e);
       }
     }
   }
