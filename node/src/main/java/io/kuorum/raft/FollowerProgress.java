@@ -103,6 +103,10 @@ final class FollowerProgress {
     state = State.SNAPSHOT;
     next = index + 1;
     inflights.reset();
+    // A snapshot takes time to arrive and install: it counts as stalled only after a whole period
+    // without progress, not at the first check after it left.
+    matchAtLastCheck = match;
+    leaderLastIndexAtLastCheck = 0;
   }
 
   void becomeReplicate() {

@@ -245,7 +245,10 @@ final class RaftLog {
     offsetTerm = term;
     committed = index;
     applying = index;
-    if (!keep) {
+    if (keep) {
+      // Kept entries not yet handed to storage still are; none before the snapshot can be.
+      unstableFrom = Math.max(unstableFrom, index + 1);
+    } else {
       // Whatever is appended after the snapshot is new to storage; the snapshot itself counts as
       // durable once the runtime stored it (snapshotInstalled).
       persisted = Math.min(persisted, index);

@@ -104,6 +104,8 @@ final class LocalSnapshots implements AutoCloseable {
   void maybeTake(RaftCore core, KvStateMachine stateMachine, Consumer<Runnable> post, Compaction compact) {
     if (inProgress || !policy.enabled() || !policy.due(entriesSince, bytesSince)) return;
     if (core.compactableIndex() < stateMachine.appliedIndex()) return; // the state is ahead of this node's durable log
+    // A leader's snapshot newer than this state is being installed: nothing here to keep.
+    if (stateMachine.appliedIndex() <= core.firstIndex() - 1) return;
     KvStateMachine.StateCopy copy = stateMachine.copyForSnapshot();
     Snapshot described = core.snapshotAt(copy.appliedIndex(), new byte[0]);
     SnapshotMeta meta = new SnapshotMeta(described.index(), described.term(), described.configuration());
@@ -119,14 +121,15 @@ final class LocalSnapshots implements AutoCloseable {
         RetentionResult kept = directory.retain(policy.keep());
         // The stored log keeps the entries after the oldest kept snapshot, so a restart can still fall
         // back to it if the newest one turns out corrupt.
-        long storeTo = kept.kept().stream().mapToLong(f -> f.meta().index()).min().orElse(meta.index());
+        // Never past this snapshot: files received from a leader may be newer than the stored log.
+        long storeTo = Math.min(meta.index(), kept.kept().stream().mapToLong(f -> f.meta().index()).min().orElse(meta.index()));
         log.info("node {} took snapshot {} at index {} ({} keys, {} bytes) in {} ms", nodeId, file.path().getFileName(),
             meta.index(), copy.size(), file.size(), (System.nanoTime() - started) / 1_000_000);
         post.accept(() -> {
           inProgress = false;
           compact.durable(snapshot, storeTo);
         });
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         log.warn("node {} could not write a snapshot at index {} ({}); the log keeps growing until a later one works",
             nodeId, meta.index(), e.toString());
         post.accept(() -> inProgress = false);
@@ -139,9 +142,13 @@ final class LocalSnapshots implements AutoCloseable {
     SnapshotName name = SnapshotName.parse(new String(snapshot.data(), StandardCharsets.US_ASCII)).orElseThrow(
         () -> new IllegalStateException("snapshot " + snapshot + " does not name a snapshot file"));
     directory.verify(name).readPayload(stateMachine::restore);
+    if (stateMachine.appliedIndex() != snapshot.index()) {
+      throw new IllegalStateException("snapshot " + name.fileName() + " holds the state after index "
+          + stateMachine.appliedIndex() + ", not " + snapshot.index() + ": the file does not match its name");
+    }
     entriesSince = 0;
     bytesSince = 0;
-    directory.retain(policy.keep());
+    // Retention runs with the next snapshot this node takes, on the snapshot thread.
     log.info("node {} loaded the leader's snapshot {} (index {})", nodeId, name.fileName(), snapshot.index());
   }
 

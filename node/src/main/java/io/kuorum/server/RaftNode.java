@@ -436,9 +436,10 @@ public final class RaftNode implements Replica {
   }
 
   private void finish(Ready r) {
-    r.sendAfterPersist().forEach(transport::send);
-    // A leader's snapshot replaces the state before the entries after it apply, in log order.
+    // A leader's snapshot replaces the state before the entries after it apply, in log order, and
+    // before it is acknowledged: a snapshot that cannot be loaded must not be promised.
     r.snapshot().ifPresent(s -> snapshots.load(s, stateMachine));
+    r.sendAfterPersist().forEach(transport::send);
     for (Entry e : r.committed()) apply(e);
     core.advance(r);
     snapshots.maybeTake(core, stateMachine, this::post, this::snapshotDurable);

@@ -417,6 +417,15 @@ class RaftLogTest {
   }
 
   @Test
+  void entriesKeptAfterASnapshotThatWereNotHandedToStorageYetStillAre() {
+    RaftLog log = new RaftLog(terms("1,1,2"), 1, 0);
+    log.appendFromLeader(3, List.of(Entry.noop(4, 2), Entry.noop(5, 2), Entry.noop(6, 2)));
+    assertThat(log.installSnapshot(5, 2)).isTrue();
+    assertThat(log.takeUnstable()).as("6 is new to storage; 4 and 5 are in the snapshot").extracting(Entry::index)
+        .containsExactly(6L);
+  }
+
+  @Test
   void aSnapshotThatConflictsWithTheLogReplacesItAndNewEntriesGoToStorageAgain() {
     RaftLog log = new RaftLog(terms("1,1,2,2,2,3"), 2, 0);
     assertThat(log.takeUnstable()).isEmpty();
