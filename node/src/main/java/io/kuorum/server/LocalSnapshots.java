@@ -11,7 +11,6 @@ import io.kuorum.snapshot.SnapshotFile;
 import io.kuorum.snapshot.SnapshotMeta;
 import io.kuorum.snapshot.SnapshotName;
 import io.kuorum.storage.LogStore;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -82,12 +81,7 @@ final class LocalSnapshots implements AutoCloseable {
     log.info("node {} restored snapshot {} (index {}, term {}, {} bytes)", nodeId, file.path().getFileName(), meta.index(),
         meta.term(), file.size());
     List<Entry> rest = store.entries(store.firstIndex(), store.lastIndex());
-    return new Restored(Optional.of(toCore(file)), rest);
-  }
-
-  private static Snapshot toCore(SnapshotFile file) {
-    SnapshotMeta m = file.meta();
-    return new Snapshot(m.index(), m.term(), m.configuration(), file.name().fileName().getBytes(StandardCharsets.US_ASCII));
+    return new Restored(Optional.of(SnapshotReference.toCore(meta)), rest);
   }
 
   /** Counts an applied entry towards the policy's thresholds. */
@@ -109,8 +103,7 @@ final class LocalSnapshots implements AutoCloseable {
     KvStateMachine.StateCopy copy = stateMachine.copyForSnapshot();
     Snapshot described = core.snapshotAt(copy.appliedIndex(), new byte[0]);
     SnapshotMeta meta = new SnapshotMeta(described.index(), described.term(), described.configuration());
-    Snapshot snapshot = new Snapshot(described.index(), described.term(), described.configuration(),
-        meta.name().fileName().getBytes(StandardCharsets.US_ASCII));
+    Snapshot snapshot = SnapshotReference.toCore(meta);
     inProgress = true;
     entriesSince = 0;
     bytesSince = 0;
@@ -139,8 +132,7 @@ final class LocalSnapshots implements AutoCloseable {
 
   /** Loads a leader's snapshot, already installed in the snapshot directory, into the state machine. */
   void load(Snapshot snapshot, KvStateMachine stateMachine) {
-    SnapshotName name = SnapshotName.parse(new String(snapshot.data(), StandardCharsets.US_ASCII)).orElseThrow(
-        () -> new IllegalStateException("snapshot " + snapshot + " does not name a snapshot file"));
+    SnapshotName name = SnapshotReference.nameOf(snapshot);
     directory.verify(name).readPayload(stateMachine::restore);
     if (stateMachine.appliedIndex() != snapshot.index()) {
       throw new IllegalStateException("snapshot " + name.fileName() + " holds the state after index "

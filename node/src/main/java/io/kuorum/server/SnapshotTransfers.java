@@ -13,7 +13,6 @@ import io.kuorum.transport.StagedSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,17 +31,11 @@ final class SnapshotTransfers implements SnapshotSources, SnapshotSink {
     this.directory = directory;
   }
 
-  static SnapshotName nameOf(Snapshot snapshot) {
-    String text = new String(snapshot.data(), StandardCharsets.US_ASCII);
-    return SnapshotName.parse(text).orElseThrow(() -> new IllegalStateException("snapshot " + snapshot
-        + " does not name a snapshot file ('" + text + "')"));
-  }
-
   @Override
   public Optional<SnapshotSource> open(Snapshot snapshot) {
     SnapshotFile file;
     try {
-      file = directory.verify(nameOf(snapshot));
+      file = directory.verify(SnapshotReference.nameOf(snapshot));
     } catch (RuntimeException gone) {
       return Optional.empty(); // replaced by a newer one meanwhile; the core will send that instead
     }
@@ -94,7 +87,7 @@ final class SnapshotTransfers implements SnapshotSources, SnapshotSink {
     public byte[] complete() throws IOException {
       partial.remove(header.key());
       SnapshotFile installed = staging.install(new SnapshotName(header.index(), header.snapshotTerm()));
-      return installed.name().fileName().getBytes(StandardCharsets.US_ASCII);
+      return SnapshotReference.data(installed.name());
     }
 
     @Override

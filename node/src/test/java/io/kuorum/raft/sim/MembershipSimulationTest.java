@@ -66,7 +66,8 @@ class MembershipSimulationTest {
     if (results.size() >= 100) {
       assertThat(results.stream().mapToInt(RunResult::leaderRemovals).sum()).as("changes that removed the leader").isPositive();
     }
-    if (scripted.size() >= 10) assertThat(completed).as("scripted runs that went 1->3->5->3->1").isPositive();
+    // Deterministic: 120 of 125 scripted runs complete the path despite the faults; most must.
+    if (scripted.size() >= 10) assertThat(completed).as("scripted runs that went 1->3->5->3->1").isGreaterThan(scripted.size() / 2);
   }
 
   @Test
