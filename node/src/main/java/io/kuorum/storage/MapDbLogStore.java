@@ -5,31 +5,60 @@ import io.kuorum.raft.HardState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.mapdb.BTreeMap;
-import org.mapdb.DB;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The durable {@link LogStore}: one MapDB file with write-ahead-log transactions in the node's data
- * directory. Entries live in a B-tree keyed by index (values in {@link EntryCodec} form, each with its
- * own checksum); identity, format version, hard state and compaction point live in a small second map.
- * Every {@link #write} and {@link #compactPrefix} is exactly one MapDB commit.
+ * The durable {@link LogStore}: MapDB files with write-ahead-log transactions in the node's data
+ * directory, one per segment of the log (see {@link SegmentTable}). Entries live in B-trees keyed by
+ * index (values in {@link EntryCodec} form, each with its own checksum); identity, format version, hard
+ * state, compaction point and the segment table live in the newest segment, the head.
  *
- * <p>Opening verifies the whole file (see {@link LogScan}) and refuses, with a {@link StorageException}
- * naming the file, anything it cannot trust; it never repairs or truncates. First/last index, hard state
- * and terms are kept in memory; entries are read from MapDB. Not thread-safe: one storage thread owns it.
+ * <p>Why segments: MapDB never returns the space of removed entries to the file system, so a single
+ * file grows with every entry ever written (measured: 297 MB after 1M entries of which 10k were kept).
+ * Here compaction only moves the compaction point, and a sealed segment file is deleted once the
+ * compaction point passes its last entry; disk use stays within the live log plus about two segments.
+ *
+ * <p>Every {@link #write} is atomic: a write within the head is one MapDB commit; a write that starts a
+ * new head (the head is full, or the write replaces entries in a sealed segment) creates the new head
+ * file with the write's contents and renames it into place. {@link #compactPrefix} is one small commit
+ * of the head's records. Sealed segments are never written again.
+ *
+ * <p>Opening verifies every entry the log uses (see {@link LogScan}) and refuses, with a
+ * {@link StorageException} naming the file, anything it cannot trust; it never repairs or truncates. It
+ * deletes only segment files that the head no longer lists (a deletion cut short by a stop) and
+ * segments whose creation was cut short. First/last index, hard state and terms are kept in memory;
+ * entries are read from MapDB. Not thread-safe: one storage thread owns it.
  */
 public final class MapDbLogStore implements LogStore {
 
-  private final Path file;
+  private static final Logger log = LoggerFactory.getLogger(MapDbLogStore.class);
+
+  /** A sealed segment's file, open for reading, and the range the log takes from it. */
+  private record SealedFile(SegmentTable.Sealed range, Path file, StoreFile.Opened opened) {
+    SealedFile withLast(long last) {
+      return last == range.last() ? this : new SealedFile(new SegmentTable.Sealed(range.seq(), range.first(), last), file, opened);
+    }
+  }
+
+  private final Path dir;
   private final DirectoryLock lock;
-  private final DB db;
-  private final BTreeMap<Long, byte[]> log;
-  private final BTreeMap<String, byte[]> meta;
   private final StoreIdentity identity;
+  private final SegmentLimits limits;
   private final TermRuns terms;
+  private List<SealedFile> sealed;
+  private Path headFile;
+  private StoreFile.Opened head;
+  private SegmentTable table;
+  /** Entry data bytes written to the head file since it was created (replaced entries included). */
+  private long headBytes;
   private HardState hardState;
   private CompactionPoint compacted;
   private long lastIndex;
@@ -37,18 +66,20 @@ public final class MapDbLogStore implements LogStore {
   /** Set when a commit or read failed: MapDB's state is then unknown and the node must restart. */
   private boolean failed;
 
-  private MapDbLogStore(Path file, DirectoryLock lock, StoreFile.Opened opened, StoreIdentity identity,
-      HardState hardState, CompactionPoint compacted, LogScan.Result scan) {
-    this.file = file;
+  private MapDbLogStore(Path dir, DirectoryLock lock, StoreIdentity identity, SegmentLimits limits, Loaded loaded) {
+    this.dir = dir;
     this.lock = lock;
-    this.db = opened.db();
-    this.log = opened.log();
-    this.meta = opened.meta();
     this.identity = identity;
-    this.hardState = hardState;
-    this.compacted = compacted;
-    this.lastIndex = scan.lastIndex();
-    this.terms = scan.terms();
+    this.limits = limits;
+    this.sealed = loaded.sealed();
+    this.headFile = loaded.headFile();
+    this.head = loaded.head();
+    this.table = loaded.table();
+    this.headBytes = loaded.headBytes();
+    this.hardState = loaded.hardState();
+    this.compacted = loaded.compacted();
+    this.lastIndex = loaded.scan().lastIndex();
+    this.terms = loaded.scan().terms();
   }
 
   /**
@@ -56,56 +87,139 @@ public final class MapDbLogStore implements LogStore {
    * store must belong to {@code expected}; see the class comment for what else is refused.
    */
   public static MapDbLogStore open(Path dataDir, StoreIdentity expected) {
+    return open(dataDir, expected, SegmentLimits.DEFAULT);
+  }
+
+  public static MapDbLogStore open(Path dataDir, StoreIdentity expected, SegmentLimits limits) {
     Path dir = dataDir.toAbsolutePath().normalize();
     DirectoryLock lock = DirectoryLock.acquire(dir);
+    List<StoreFile.Opened> opened = new ArrayList<>();
     try {
-      Path file = dir.resolve(StoreFile.NAME);
-      if (!Files.exists(file)) StoreFile.create(file, expected);
-      StoreFile.Opened opened = StoreFile.open(file);
-      try {
-        return load(file, lock, opened, expected);
-      } catch (RuntimeException | Error e) {
-        StoreFile.closeQuietly(opened.db());
-        throw e;
+      Path format1 = dir.resolve(StoreFile.FORMAT_1_NAME);
+      if (Files.exists(format1)) {
+        throw new StorageException(format1, "was written by an older Kuorum build (log format 1, a single file); this "
+            + "build reads format " + StoreFile.FORMAT_VERSION + " (segment files): run the version that wrote it, or "
+            + "start this member with an empty data directory");
       }
+      StoreFile.deleteUnfinished(dir);
+      List<Long> seqs = StoreFile.segments(dir);
+      if (seqs.isEmpty()) {
+        StoreFile.create(StoreFile.segment(dir, 1), new StoreFile.Contents(expected, HardState.INITIAL,
+            CompactionPoint.NONE, SegmentTable.first(), List.of()));
+        seqs = List.of(1L);
+      }
+      Loaded loaded = Loaded.load(dir, seqs, expected, opened);
+      deleteUnlisted(dir, seqs, loaded.table());
+      return new MapDbLogStore(dir, lock, expected, limits, loaded);
     } catch (RuntimeException | Error e) {
+      for (StoreFile.Opened o : opened) StoreFile.closeQuietly(o.db());
       lock.close();
       throw e;
     }
   }
 
-  private static MapDbLogStore load(Path file, DirectoryLock lock, StoreFile.Opened opened, StoreIdentity expected) {
-    try {
-      int format = MetaCodec.format(required(opened, MetaCodec.FORMAT));
-      if (format != StoreFile.FORMAT_VERSION) {
-        throw new StorageException(file, "data format version " + format + " is not supported by this build (it reads "
-            + "version " + StoreFile.FORMAT_VERSION + "): run the Kuorum version that wrote it, or start with an empty "
-            + "data directory");
+  /** What opening found, all of it verified. */
+  private record Loaded(Path headFile, StoreFile.Opened head, SegmentTable table, List<SealedFile> sealed,
+      HardState hardState, CompactionPoint compacted, LogScan.Result scan, long headBytes) {
+
+    static Loaded load(Path dir, List<Long> seqs, StoreIdentity expected, List<StoreFile.Opened> opened) {
+      Path headFile = StoreFile.segment(dir, seqs.get(seqs.size() - 1));
+      StoreFile.Opened head = openChecked(headFile, expected, opened);
+      HardState hs;
+      CompactionPoint compacted;
+      SegmentTable table;
+      try {
+        hs = MetaCodec.hardState(required(head, MetaCodec.HARD_STATE));
+        compacted = MetaCodec.compaction(required(head, MetaCodec.COMPACTED));
+        table = MetaCodec.segments(required(head, MetaCodec.SEGMENTS));
+        if (!headFile.equals(StoreFile.segment(dir, table.headSeq()))) {
+          throw new CorruptRecordException("its segment table says it is segment " + table.headSeq());
+        }
+      } catch (RuntimeException | OutOfMemoryError e) {
+        throw unreadable(headFile, e);
       }
-      StoreIdentity found = MetaCodec.identity(required(opened, MetaCodec.IDENTITY));
-      if (!found.equals(expected)) {
-        throw new StorageException(file, "data directory belongs to cluster " + found.clusterId() + " member "
-            + found.memberId() + ", this node is cluster " + expected.clusterId() + " member " + expected.memberId()
-            + ": point --data at this member's own directory or start with an empty one");
+      List<SealedFile> sealed = new ArrayList<>();
+      for (SegmentTable.Sealed s : table.sealed()) {
+        Path file = StoreFile.segment(dir, s.seq());
+        if (!Files.exists(file)) {
+          throw StoreFile.corrupt(file, "this segment is missing; " + headFile.getFileName() + " lists it for entries "
+              + s.first() + " to " + s.last(), null);
+        }
+        sealed.add(new SealedFile(s, file, openChecked(file, expected, opened)));
       }
-      HardState hs = MetaCodec.hardState(required(opened, MetaCodec.HARD_STATE));
-      CompactionPoint compacted = MetaCodec.compaction(required(opened, MetaCodec.COMPACTED));
-      LogScan.Result scan = LogScan.verify(opened.log().entryIterator(), compacted, hs);
-      return new MapDbLogStore(file, lock, opened, found, hs, compacted, scan);
-    } catch (CorruptRecordException e) {
-      throw StoreFile.corrupt(file, e.getMessage(), e);
-    } catch (StorageException e) {
-      throw e;
-    } catch (RuntimeException | OutOfMemoryError e) {
+      if (table.firstHeld() > compacted.index() + 1) {
+        throw StoreFile.corrupt(headFile, "entries " + (compacted.index() + 1) + " to " + (table.firstHeld() - 1)
+            + " are in no segment", null);
+      }
+      LogScan.Result scan;
+      Concatenated entries = stored(sealed, head, headFile, table.headFirst(), compacted.index() + 1, Long.MAX_VALUE);
+      try {
+        scan = LogScan.verify(entries, compacted, hs);
+      } catch (RuntimeException | OutOfMemoryError e) {
+        throw unreadable(entries.file(headFile), e);
+      }
+      long headBytes = 0;
+      try {
+        for (byte[] value : head.log().getValues()) headBytes += value.length;
+      } catch (RuntimeException | OutOfMemoryError e) {
+        throw unreadable(headFile, e);
+      }
+      if (scan.lastIndex() < table.headFirst() - 1) {
+        throw StoreFile.corrupt(sealed.get(sealed.size() - 1).file(), "entries " + (scan.lastIndex() + 1) + " to "
+            + (table.headFirst() - 1) + " are missing from their sealed segment", null);
+      }
+      return new Loaded(headFile, head, table, List.copyOf(sealed), hs, compacted, scan, headBytes);
+    }
+
+    private static StoreFile.Opened openChecked(Path file, StoreIdentity expected, List<StoreFile.Opened> opened) {
+      StoreFile.Opened o = StoreFile.open(file);
+      opened.add(o);
+      try {
+        int format = MetaCodec.format(required(o, MetaCodec.FORMAT));
+        if (format != StoreFile.FORMAT_VERSION) {
+          throw new StorageException(file, "data format version " + format + " is not supported by this build (it "
+              + "reads version " + StoreFile.FORMAT_VERSION + "): run the Kuorum version that wrote it, or start with an"
+              + " empty data directory");
+        }
+        StoreIdentity found = MetaCodec.identity(required(o, MetaCodec.IDENTITY));
+        if (!found.equals(expected)) {
+          throw new StorageException(file, "data directory belongs to cluster " + found.clusterId() + " member "
+              + found.memberId() + ", this node is cluster " + expected.clusterId() + " member " + expected.memberId()
+              + ": point --data at this member's own directory or start with an empty one");
+        }
+        return o;
+      } catch (StorageException e) {
+        throw e;
+      } catch (RuntimeException | OutOfMemoryError e) {
+        throw unreadable(file, e);
+      }
+    }
+
+    private static byte[] required(StoreFile.Opened opened, String key) {
+      byte[] value = opened.meta().get(key);
+      if (value == null) throw new CorruptRecordException("the '" + key + "' record is missing");
+      return value;
+    }
+
+    private static StorageException unreadable(Path file, Throwable e) {
+      if (e instanceof StorageException s) return s;
+      if (e instanceof CorruptRecordException) return StoreFile.corrupt(file, e.getMessage(), e);
       // a damaged B-tree node can surface as any MapDB or JDK exception, or as a huge bogus allocation
-      throw StoreFile.corrupt(file, "MapDB cannot read it: " + e, e);
+      return StoreFile.corrupt(file, "MapDB cannot read it: " + e, e);
     }
   }
 
-  private static byte[] required(StoreFile.Opened opened, String key) {
-    byte[] value = opened.meta().get(key);
-    if (value == null) throw new CorruptRecordException("the '" + key + "' record is missing");
-    return value;
+  /** Segment files the head does not list are left from deletions a stop cut short: finish them. */
+  private static void deleteUnlisted(Path dir, List<Long> seqs, SegmentTable table) {
+    Set<Long> listed = new HashSet<>();
+    listed.add(table.headSeq());
+    for (SegmentTable.Sealed s : table.sealed()) listed.add(s.seq());
+    for (long seq : seqs) {
+      if (listed.contains(seq)) continue;
+      Path file = StoreFile.segment(dir, seq);
+      log.info("deleting log segment {}: the log no longer uses it (its deletion was interrupted by a stop)", file);
+      StoreFile.delete(file);
+    }
   }
 
   @Override
@@ -145,8 +259,8 @@ public final class MapDbLogStore implements LogStore {
     Ranges.checkEntries(from, to, firstIndex(), lastIndex);
     if (from > to) return List.of();
     List<Entry> out = new ArrayList<>((int) Math.min(to - from + 1, Integer.MAX_VALUE - 8));
+    Concatenated it = stored(sealed, head, headFile, table.headFirst(), from, to);
     try {
-      Iterator<Map.Entry<Long, byte[]>> it = log.entryIterator(from, true, to, true);
       long expected = from;
       while (it.hasNext()) {
         Map.Entry<Long, byte[]> stored = it.next();
@@ -156,9 +270,9 @@ public final class MapDbLogStore implements LogStore {
       }
       if (expected != to + 1) throw new CorruptRecordException("entries " + expected + " to " + to + " are missing");
     } catch (CorruptRecordException e) {
-      throw fail(StoreFile.corrupt(file, e.getMessage(), e));
+      throw fail(StoreFile.corrupt(it.file(headFile), e.getMessage(), e));
     } catch (RuntimeException | OutOfMemoryError e) {
-      throw fail(StoreFile.corrupt(file, "MapDB cannot read entries " + from + " to " + to + ": " + e, e));
+      throw fail(StoreFile.corrupt(it.file(headFile), "MapDB cannot read entries " + from + " to " + to + ": " + e, e));
     }
     return out;
   }
@@ -168,19 +282,77 @@ public final class MapDbLogStore implements LogStore {
     checkUsable();
     WritePlan plan = WritePlan.of(this, batches);
     if (plan.isEmpty()) return;
-    try {
-      for (long i = lastIndex; i >= plan.replaceFrom(); i--) log.remove(i);
-      for (Entry e : plan.append()) log.put(e.index(), EntryCodec.encode(e));
-      plan.hardState().ifPresent(hs -> meta.put(MetaCodec.HARD_STATE, MetaCodec.hardState(hs)));
-      db.commit(); // the one durability point of this call: group commit
-    } catch (RuntimeException e) {
-      throw fail(new StorageException(file, "writing the log failed (" + e + "); the write may or may not be durable, "
-          + "so the node must stop and restart", e));
+    boolean newHead = !plan.append().isEmpty() && (plan.replaceFrom() < table.headFirst() || headIsFull());
+    if (newHead) {
+      startHead(plan.replaceFrom(), plan.hardState().orElse(hardState), compacted, plan.append());
+    } else {
+      writeInHead(plan);
     }
     terms.truncateFrom(plan.replaceFrom());
     for (Entry e : plan.append()) terms.append(e.index(), e.term());
     lastIndex = plan.replaceFrom() + plan.append().size() - 1;
     hardState = plan.hardState().orElse(hardState);
+  }
+
+  private boolean headIsFull() {
+    return lastIndex - table.headFirst() + 1 >= limits.entries() || headBytes >= limits.bytes();
+  }
+
+  private void writeInHead(WritePlan plan) {
+    try {
+      for (long i = lastIndex; i >= plan.replaceFrom(); i--) head.log().remove(i);
+      for (Entry e : plan.append()) head.log().put(e.index(), EntryCodec.encode(e));
+      plan.hardState().ifPresent(hs -> head.meta().put(MetaCodec.HARD_STATE, MetaCodec.hardState(hs)));
+      head.db().commit(); // the one durability point of this call: group commit
+    } catch (RuntimeException e) {
+      throw fail(new StorageException(headFile, "writing the log failed (" + e + "); the write may or may not be "
+          + "durable, so the node must stop and restart", e));
+    }
+    headBytes += dataBytes(plan.append());
+  }
+
+  /**
+   * Seals the head and continues the log in a new head file that starts at {@code first} and already
+   * holds {@code entries}: the log's entries before {@code first} stay where they are (cut at
+   * {@code first}), and segments left with nothing above the compaction point are deleted.
+   */
+  private void startHead(long first, HardState hs, CompactionPoint cp, List<Entry> entries) {
+    List<SealedFile> keep = new ArrayList<>();
+    List<StoreFile.Opened> drop = new ArrayList<>();
+    List<Path> dropFiles = new ArrayList<>();
+    List<SealedFile> candidates = new ArrayList<>(sealed);
+    if (lastIndex >= table.headFirst()) {
+      candidates.add(new SealedFile(new SegmentTable.Sealed(table.headSeq(), table.headFirst(), lastIndex), headFile, head));
+    } else {
+      drop.add(head);
+      dropFiles.add(headFile);
+    }
+    for (SealedFile s : candidates) {
+      long last = Math.min(s.range().last(), first - 1);
+      if (last < s.range().first() || last <= cp.index()) {
+        drop.add(s.opened());
+        dropFiles.add(s.file());
+      } else {
+        keep.add(s.withLast(last));
+      }
+    }
+    SegmentTable next = new SegmentTable(table.headSeq() + 1, first, keep.stream().map(SealedFile::range).toList());
+    Path file = StoreFile.segment(dir, next.headSeq());
+    StoreFile.Opened opened;
+    try {
+      StoreFile.create(file, new StoreFile.Contents(identity, hs, cp, next, entries));
+      opened = StoreFile.open(file);
+    } catch (StorageException e) {
+      throw fail(e);
+    }
+    log.debug("log segment {} started at index {}; {} sealed segments in use, {} deleted", file.getFileName(), first,
+        keep.size(), dropFiles.size());
+    sealed = List.copyOf(keep);
+    head = opened;
+    headFile = file;
+    table = next;
+    headBytes = dataBytes(entries);
+    delete(drop, dropFiles);
   }
 
   @Override
@@ -191,15 +363,31 @@ public final class MapDbLogStore implements LogStore {
       throw new IllegalArgumentException("cannot compact to " + index + ": the log ends at " + lastIndex);
     }
     CompactionPoint next = new CompactionPoint(index, term(index));
+    List<SealedFile> keep = new ArrayList<>();
+    List<StoreFile.Opened> drop = new ArrayList<>();
+    List<Path> dropFiles = new ArrayList<>();
+    for (SealedFile s : sealed) {
+      if (s.range().last() > index) {
+        keep.add(s);
+      } else {
+        drop.add(s.opened());
+        dropFiles.add(s.file());
+      }
+    }
+    SegmentTable nextTable = new SegmentTable(table.headSeq(), table.headFirst(), keep.stream().map(SealedFile::range).toList());
     try {
-      for (long i = compacted.index() + 1; i <= index; i++) log.remove(i);
-      meta.put(MetaCodec.COMPACTED, MetaCodec.compaction(next));
-      db.commit();
+      // only records change: the compacted entries stay in their files until a whole file can go
+      head.meta().put(MetaCodec.COMPACTED, MetaCodec.compaction(next));
+      head.meta().put(MetaCodec.SEGMENTS, MetaCodec.segments(nextTable));
+      head.db().commit();
     } catch (RuntimeException e) {
-      throw fail(new StorageException(file, "compacting the log failed (" + e + "); the node must stop and restart", e));
+      throw fail(new StorageException(headFile, "compacting the log failed (" + e + "); the node must stop and restart", e));
     }
     compacted = next;
+    table = nextTable;
+    sealed = List.copyOf(keep);
     terms.dropBefore(index + 1);
+    delete(drop, dropFiles);
   }
 
   @Override
@@ -211,16 +399,8 @@ public final class MapDbLogStore implements LogStore {
       return;
     }
     Ranges.checkSnapshotReset(index, hardState);
-    CompactionPoint next = new CompactionPoint(index, term);
-    try {
-      for (long i = compacted.index() + 1; i <= lastIndex; i++) log.remove(i);
-      meta.put(MetaCodec.COMPACTED, MetaCodec.compaction(next));
-      db.commit();
-    } catch (RuntimeException e) {
-      throw fail(new StorageException(file, "resetting the log after a snapshot failed (" + e + "); the node must stop and"
-          + " restart", e));
-    }
-    compacted = next;
+    startHead(index + 1, hardState, new CompactionPoint(index, term), List.of());
+    compacted = new CompactionPoint(index, term);
     terms.truncateFrom(0);
     lastIndex = index;
   }
@@ -231,31 +411,97 @@ public final class MapDbLogStore implements LogStore {
     if (closed) return;
     closed = true;
     try {
-      db.close();
+      for (SealedFile s : sealed) StoreFile.closeQuietly(s.opened().db());
+      head.db().close();
     } catch (RuntimeException e) {
-      throw new StorageException(file, "closing the log store failed (" + e + ")", e);
+      throw new StorageException(headFile, "closing the log store failed (" + e + ")", e);
     } finally {
       lock.close();
     }
   }
 
-  /** The store file, for messages and tools. */
+  /** The head segment's file, for messages and tools. */
   public Path file() {
-    return file;
+    return headFile;
+  }
+
+  /** The data directory holding the segment files. */
+  public Path directory() {
+    return dir;
   }
 
   private void checkUsable() {
-    if (closed) throw new IllegalStateException("log store " + file + " is closed");
-    if (failed) throw new StorageException(file, "an earlier storage error left the store unusable: restart the node");
+    if (closed) throw new IllegalStateException("log store " + dir + " is closed");
+    if (failed) throw new StorageException(dir, "an earlier storage error left the store unusable: restart the node");
   }
 
   private StorageException fail(StorageException e) {
     failed = true;
     try {
-      db.rollback(); // drop a half-built transaction; a failure here changes nothing: the store is unusable already
+      head.db().rollback(); // drop a half-built transaction; a failure here changes nothing: the store is unusable already
     } catch (RuntimeException ignored) {
       // reported through e
     }
     return e;
+  }
+
+  /** Deletes segments the log no longer lists; one that survives a stop is deleted on the next open. */
+  private void delete(List<StoreFile.Opened> drop, List<Path> files) {
+    for (StoreFile.Opened o : drop) StoreFile.closeQuietly(o.db());
+    try {
+      for (Path f : files) StoreFile.delete(f);
+    } catch (StorageException e) {
+      log.warn("{}; the next start deletes it", e.getMessage());
+    }
+  }
+
+  private static long dataBytes(List<Entry> entries) {
+    long n = 0;
+    for (Entry e : entries) n += e.data().length;
+    return n;
+  }
+
+  /** The stored values for indexes [from, to], in order, from the segments that hold them for the log. */
+  private static Concatenated stored(List<SealedFile> sealed, StoreFile.Opened head, Path headFile, long headFirst,
+      long from, long to) {
+    Concatenated all = new Concatenated();
+    for (SealedFile s : sealed) {
+      long lo = Math.max(from, s.range().first());
+      long hi = Math.min(to, s.range().last());
+      if (lo <= hi) all.add(s.file(), s.opened().log().entryIterator(lo, true, hi, true));
+    }
+    long lo = Math.max(from, headFirst);
+    if (lo <= to) all.add(headFile, head.log().entryIterator(lo, true, to, true));
+    return all;
+  }
+
+  /** One segment's entries after another; knows which file the last entry came from, for messages. */
+  private static final class Concatenated implements Iterator<Map.Entry<Long, byte[]>> {
+    private final List<Path> files = new ArrayList<>();
+    private final List<Iterator<Map.Entry<Long, byte[]>>> parts = new ArrayList<>();
+    private int at = -1;
+    private Iterator<Map.Entry<Long, byte[]>> current = Collections.emptyIterator();
+
+    void add(Path file, Iterator<Map.Entry<Long, byte[]>> part) {
+      files.add(file);
+      parts.add(part);
+    }
+
+    /** The file being read: where a bad entry or a gap was found. */
+    Path file(Path otherwise) {
+      return at >= 0 ? files.get(at) : otherwise;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!current.hasNext() && at + 1 < parts.size()) current = parts.get(++at);
+      return current.hasNext();
+    }
+
+    @Override
+    public Map.Entry<Long, byte[]> next() {
+      if (!hasNext()) throw new NoSuchElementException();
+      return current.next();
+    }
   }
 }

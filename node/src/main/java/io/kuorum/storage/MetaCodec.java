@@ -3,10 +3,13 @@ package io.kuorum.storage;
 import io.kuorum.raft.HardState;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Stored forms of the store's small records (format version, identity, hard state, compaction point).
+ * Stored forms of the store's small records (format version, identity, hard state, compaction point,
+ * segment table).
  * Each value is {@code body | CRC32C(key, body)}, so a damaged or misplaced record is detected.
  */
 final class MetaCodec {
@@ -15,6 +18,7 @@ final class MetaCodec {
   static final String IDENTITY = "identity";
   static final String HARD_STATE = "hardState";
   static final String COMPACTED = "compacted";
+  static final String SEGMENTS = "segments";
 
   private MetaCodec() {}
 
@@ -66,6 +70,34 @@ final class MetaCodec {
       return new CompactionPoint(b.getLong(), b.getLong());
     } catch (IllegalArgumentException e) {
       throw new CorruptRecordException("compaction record is invalid: " + e.getMessage());
+    }
+  }
+
+  static byte[] segments(SegmentTable t) {
+    ByteBuffer b = ByteBuffer.allocate(3 * Long.BYTES + t.sealed().size() * 3 * Long.BYTES);
+    b.putLong(t.headSeq()).putLong(t.headFirst()).putLong(t.sealed().size());
+    for (SegmentTable.Sealed s : t.sealed()) b.putLong(s.seq()).putLong(s.first()).putLong(s.last());
+    return seal(SEGMENTS, b.array());
+  }
+
+  static SegmentTable segments(byte[] sealed) {
+    byte[] body = unseal(SEGMENTS, sealed);
+    if (body.length < 3 * Long.BYTES || (body.length - 3 * Long.BYTES) % (3 * Long.BYTES) != 0) {
+      throw new CorruptRecordException(SEGMENTS + " record has " + body.length + " bytes, not 24 + 24 per sealed segment");
+    }
+    ByteBuffer b = ByteBuffer.wrap(body);
+    long headSeq = b.getLong();
+    long headFirst = b.getLong();
+    long count = b.getLong();
+    if (count != (body.length - 3 * Long.BYTES) / (3 * Long.BYTES)) {
+      throw new CorruptRecordException(SEGMENTS + " record counts " + count + " sealed segments but holds a different number");
+    }
+    List<SegmentTable.Sealed> list = new ArrayList<>();
+    try {
+      for (long i = 0; i < count; i++) list.add(new SegmentTable.Sealed(b.getLong(), b.getLong(), b.getLong()));
+      return new SegmentTable(headSeq, headFirst, list);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptRecordException("segment table record is invalid: " + e.getMessage());
     }
   }
 

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +45,10 @@ public final class MirroredLogStore implements LogStore {
   public static MirroredLogStore open(Path dataDir, StoreIdentity expected) {
     Path dirA = dataDir.resolve(PRIMARY);
     Path dirB = dataDir.resolve(SECONDARY);
-    boolean aExisted = Files.exists(dirA.resolve(StoreFile.NAME));
-    boolean bExisted = Files.exists(dirB.resolve(StoreFile.NAME));
+    deleteRestoreLeftovers(dirA);
+    deleteRestoreLeftovers(dirB);
+    boolean aExisted = hasSegments(dirA);
+    boolean bExisted = hasSegments(dirB);
     Opening a = Opening.of(dirA, expected);
     Opening b = Opening.of(dirB, expected);
     if (a.refusal() != null || b.refusal() != null) {
@@ -85,8 +89,8 @@ public final class MirroredLogStore implements LogStore {
         if (interrupted.isPresent()) {
           // Not opened with MapDB: closing it would delete the write-ahead file, the only sign of the tear.
           DirectoryLock lock = DirectoryLock.acquire(dir);
-          return new Opening(null, new CorruptStoreException(dir.resolve(StoreFile.NAME), "its last commit was "
-              + "interrupted (MapDB left " + interrupted.get().getFileName() + " behind), so the file may be torn", null),
+          return new Opening(null, new CorruptStoreException(interrupted.get(), "its last commit was "
+              + "interrupted (MapDB left this write-ahead file behind), so its segment may be torn", null),
               lock, null);
         }
         return new Opening(MapDbLogStore.open(dir, expected), null, null, null);
@@ -109,7 +113,8 @@ public final class MirroredLogStore implements LogStore {
    */
   private static Optional<Path> interruptedCommit(Path dir) {
     if (!Files.isDirectory(dir)) return Optional.empty();
-    try (DirectoryStream<Path> wal = Files.newDirectoryStream(dir, StoreFile.NAME + ".wal*")) {
+    // segments being created have ".creating" before ".wal": they never held data and do not match
+    try (DirectoryStream<Path> wal = Files.newDirectoryStream(dir, StoreFile.PREFIX + "*" + StoreFile.SUFFIX + ".wal*")) {
       for (Path p : wal) return Optional.of(p);
       return Optional.empty();
     } catch (IOException e) {
@@ -138,28 +143,58 @@ public final class MirroredLogStore implements LogStore {
         && x.term(x.lastIndex()) == y.term(y.lastIndex());
   }
 
-  /** Replaces the store file in {@code to} with a synced copy of the one in {@code from}, atomically. */
+  private static boolean hasSegments(Path dir) {
+    return Files.isDirectory(dir) && !StoreFile.segments(dir).isEmpty();
+  }
+
+  /**
+   * Replaces the copy in {@code to} with a synced copy of the segment files in {@code from}. The copy is
+   * built in a sibling directory and swapped in by renames, so a stop part-way never leaves {@code to}
+   * holding a subset of the segments (which could read as an older, valid-looking log): {@code to} is
+   * either the old copy, missing (restored again on the next start), or the complete new one.
+   */
   private static void copyStore(Path from, Path to) {
-    Path source = from.resolve(StoreFile.NAME);
-    Path target = to.resolve(StoreFile.NAME);
-    Path temp = to.resolve(StoreFile.NAME + ".restoring");
+    Path staging = to.resolveSibling(to.getFileName() + ".restoring");
+    Path discarded = to.resolveSibling(to.getFileName() + ".discarded");
     try {
-      Files.createDirectories(to);
-      Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ch.force(true);
+      deleteTree(staging);
+      deleteTree(discarded);
+      Files.createDirectories(staging);
+      for (long seq : StoreFile.segments(from)) {
+        Path target = StoreFile.segment(staging, seq);
+        Files.copy(StoreFile.segment(from, seq), target);
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
       }
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      try (FileChannel dir = FileChannel.open(to, StandardOpenOption.READ)) {
-        dir.force(true);
-      }
-      // Only now, with the intact file in place, may the sign of the interrupted commit go.
-      try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(to, StoreFile.NAME + ".wal*")) {
-        for (Path p : leftovers) Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new StorageException(target, "cannot restore this log copy from " + source + " (" + e + "): check the disk"
+      StoreFile.syncDirectory(staging);
+      if (Files.exists(to)) Files.move(to, discarded, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(staging, to, StandardCopyOption.ATOMIC_MOVE);
+      StoreFile.syncDirectory(to.getParent());
+      deleteTree(discarded);
+    } catch (IOException | StorageException e) {
+      throw new StorageException(to, "cannot restore this log copy from " + from + " (" + e + "): check the disk"
           + " and free space, then restart", e);
+    }
+  }
+
+  /** A restore cut short by a stop leaves its staging or discarded directory: neither holds the copy in use. */
+  private static void deleteRestoreLeftovers(Path copy) {
+    for (String suffix : List.of(".restoring", ".discarded")) {
+      Path leftover = copy.resolveSibling(copy.getFileName() + suffix);
+      try {
+        if (Files.exists(leftover)) log.info("deleting {}, left by a restore of a log copy that a stop cut short", leftover);
+        deleteTree(leftover);
+      } catch (IOException e) {
+        throw new StorageException(leftover, "cannot delete it (" + e + "): delete it by hand, then restart", e);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
     }
   }
 

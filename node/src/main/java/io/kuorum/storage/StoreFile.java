@@ -1,5 +1,6 @@
 package io.kuorum.storage;
 
+import io.kuorum.raft.Entry;
 import io.kuorum.raft.HardState;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -8,22 +9,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
 
 /**
- * The MapDB file of a log store: how it is created and opened, and the names and settings of its two
- * maps. Creation is all-or-nothing: the store is built under a temporary name, committed, closed and
- * renamed into place, so a store file that exists always carries its identity and format version.
+ * The MapDB files of a log store, one per segment ({@code kuorum-log-<seq>.mapdb}): how a segment is
+ * created, opened, found and deleted, and the names and settings of its two maps. Creation is
+ * all-or-nothing: a segment is built under a temporary name with all its contents, committed, closed,
+ * renamed into place and the rename made durable, so a segment file that exists is always complete.
  */
 final class StoreFile {
 
-  static final String NAME = "kuorum-log.mapdb";
-  static final int FORMAT_VERSION = 1;
+  static final String PREFIX = "kuorum-log-";
+  static final String SUFFIX = ".mapdb";
+  /** The single file of format 1, before the log was split into segments. */
+  static final String FORMAT_1_NAME = "kuorum-log.mapdb";
+  static final int FORMAT_VERSION = 2;
 
   private static final String CREATING_SUFFIX = ".creating";
+  private static final Pattern SEGMENT = Pattern.compile(Pattern.quote(PREFIX) + "(\\d{1,18})" + Pattern.quote(SUFFIX));
   private static final String LOG_MAP = "log";
   private static final String META_MAP = "meta";
   /** Smaller B-tree leaves than MapDB's default 32: an append rewrites less per commit (about 2x faster at batch 10-100). */
@@ -32,20 +43,46 @@ final class StoreFile {
   /** An open store file; {@code log} maps index to {@link EntryCodec} bytes, {@code meta} holds {@link MetaCodec} records. */
   record Opened(DB db, BTreeMap<Long, byte[]> log, BTreeMap<String, byte[]> meta) {}
 
+  /** What a new segment starts with: the store's records as of its creation, and its first entries. */
+  record Contents(StoreIdentity identity, HardState hardState, CompactionPoint compacted, SegmentTable table,
+      List<Entry> entries) {}
+
   private StoreFile() {}
 
-  static void create(Path file, StoreIdentity identity) {
+  static Path segment(Path dir, long seq) {
+    return dir.resolve(String.format("%s%08d%s", PREFIX, seq, SUFFIX));
+  }
+
+  /** The sequence numbers of the segment files in {@code dir}, ascending. */
+  static List<Long> segments(Path dir) {
+    List<Long> seqs = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
+      for (Path f : files) {
+        Matcher m = SEGMENT.matcher(f.getFileName().toString());
+        if (m.matches()) seqs.add(Long.parseLong(m.group(1)));
+      }
+    } catch (IOException e) {
+      throw new StorageException(dir, "cannot list the data directory (" + e + ")", e);
+    }
+    Collections.sort(seqs);
+    return seqs;
+  }
+
+  /** Creates segment {@code file} holding {@code contents}; it must not exist yet. */
+  static void create(Path file, Contents contents) {
     Path temp = file.resolveSibling(file.getFileName() + CREATING_SUFFIX);
     try {
       deleteLeftovers(temp); // a creation that crashed before its rename never held data
       DB db = maker(temp).make();
       try {
         BTreeMap<String, byte[]> meta = db.treeMap(META_MAP, Serializer.STRING, Serializer.BYTE_ARRAY).create();
-        db.treeMap(LOG_MAP, Serializer.LONG, Serializer.BYTE_ARRAY).maxNodeSize(LOG_NODE_SIZE).create();
+        BTreeMap<Long, byte[]> log = db.treeMap(LOG_MAP, Serializer.LONG, Serializer.BYTE_ARRAY).maxNodeSize(LOG_NODE_SIZE).create();
         meta.put(MetaCodec.FORMAT, MetaCodec.format(FORMAT_VERSION));
-        meta.put(MetaCodec.IDENTITY, MetaCodec.identity(identity));
-        meta.put(MetaCodec.HARD_STATE, MetaCodec.hardState(HardState.INITIAL));
-        meta.put(MetaCodec.COMPACTED, MetaCodec.compaction(CompactionPoint.NONE));
+        meta.put(MetaCodec.IDENTITY, MetaCodec.identity(contents.identity()));
+        meta.put(MetaCodec.HARD_STATE, MetaCodec.hardState(contents.hardState()));
+        meta.put(MetaCodec.COMPACTED, MetaCodec.compaction(contents.compacted()));
+        meta.put(MetaCodec.SEGMENTS, MetaCodec.segments(contents.table()));
+        for (Entry e : contents.entries()) log.put(e.index(), EntryCodec.encode(e));
         db.commit();
       } finally {
         db.close();
@@ -53,8 +90,26 @@ final class StoreFile {
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
       syncDirectory(file.getParent());
     } catch (IOException | RuntimeException e) {
-      throw new StorageException(file, "cannot create the log store (" + e + "): check that the data directory is "
+      throw new StorageException(file, "cannot create a log segment (" + e + "): check that the data directory is "
           + "writable and the disk is not full", e);
+    }
+  }
+
+  /** Removes the files of segments that were being created when the process stopped: they never held data. */
+  static void deleteUnfinished(Path dir) {
+    try {
+      deleteLeftovers(dir.resolve(PREFIX + "*" + CREATING_SUFFIX));
+    } catch (IOException e) {
+      throw new StorageException(dir, "cannot remove an unfinished log segment (" + e + ")", e);
+    }
+  }
+
+  /** Deletes a closed segment file that the log no longer uses. */
+  static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new StorageException(file, "cannot delete a log segment the log no longer uses (" + e + ")", e);
     }
   }
 
@@ -108,7 +163,7 @@ final class StoreFile {
     }
   }
 
-  private static void syncDirectory(Path dir) throws IOException {
+  static void syncDirectory(Path dir) throws IOException {
     // makes the rename durable, so a created store cannot vanish on power loss
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);

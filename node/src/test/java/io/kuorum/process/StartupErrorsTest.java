@@ -73,8 +73,8 @@ class StartupErrorsTest {
     assertThat(stranger.log()).contains(data.toString()).contains("member 1");
 
     // One torn copy (as a SIGKILL in the middle of a MapDB commit leaves it): restored from the other, nothing lost.
-    Path copyA = data.resolve("copy-a").resolve("kuorum-log.mapdb");
-    Path copyB = data.resolve("copy-b").resolve("kuorum-log.mapdb");
+    Path copyA = data.resolve("copy-a").resolve("kuorum-log-00000001.mapdb");
+    Path copyB = data.resolve("copy-b").resolve("kuorum-log-00000001.mapdb");
     tear(copyA);
     n.start();
     try (KuorumClient client = KuorumClient.connect(List.of(n.endpoint()), ClientOptions.defaults().withDeadline(Duration.ofSeconds(20)))) {

@@ -69,8 +69,7 @@ public final class LogStoreBenchmark {
       for (long next = 1; next <= total; ) next = append(store, next, (int) Math.min(1000, total - next + 1));
     }
     System.out.printf("load: wrote %d entries in batches of 1000 in %.1f s; file %.0f MB (%.0f B/entry)%n", total,
-        (System.nanoTime() - start) / 1e9, Files.size(dir.resolve(StoreFile.NAME)) / 1e6,
-        Files.size(dir.resolve(StoreFile.NAME)) / (double) total);
+        (System.nanoTime() - start) / 1e9, segmentBytes(dir) / 1e6, segmentBytes(dir) / (double) total);
     long open = System.nanoTime();
     try (MapDbLogStore store = MapDbLogStore.open(dir, ID)) {
       long opened = System.nanoTime();
@@ -79,5 +78,11 @@ public final class LogStoreBenchmark {
       System.out.printf("load: open with full verification %.2f s, entries(first, last) %.2f s for %d entries%n",
           (opened - open) / 1e9, (read - opened) / 1e9, all.size());
     }
+  }
+
+  private static long segmentBytes(Path dir) throws IOException {
+    long n = 0;
+    for (long seq : StoreFile.segments(dir)) n += Files.size(StoreFile.segment(dir, seq));
+    return n;
   }
 }

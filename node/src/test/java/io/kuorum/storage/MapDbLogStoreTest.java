@@ -20,7 +20,12 @@ class MapDbLogStoreTest extends LogStoreContract {
   }
 
   private MapDbLogStore open() {
-    return track(MapDbLogStore.open(dir.resolve("data"), ID));
+    return track(MapDbLogStore.open(dir.resolve("data"), ID, limits()));
+  }
+
+  /** Default segments here; {@link MapDbTinySegmentsTest} runs every test again with a new segment every 3 entries. */
+  SegmentLimits limits() {
+    return SegmentLimits.DEFAULT;
   }
 
   /** Everything observable through the interface, for comparing a store before and after reopening. */
@@ -107,7 +112,7 @@ class MapDbLogStoreTest extends LogStoreContract {
   void createsMissingParentDirectories() {
     Path nested = dir.resolve("a/b/c");
     try (MapDbLogStore s = MapDbLogStore.open(nested, ID)) {
-      assertThat(s.file()).isEqualTo(nested.resolve(StoreFile.NAME).toAbsolutePath());
+      assertThat(s.file()).isEqualTo(StoreFile.segment(nested, 1).toAbsolutePath());
       assertThat(Files.isRegularFile(s.file())).isTrue();
     }
   }

@@ -36,8 +36,9 @@ class MapDbOpenRefusalTest {
     return tmp.resolve("data");
   }
 
+  /** The one segment of a store small enough to have one. */
   private Path storeFile() {
-    return data().resolve(StoreFile.NAME);
+    return StoreFile.segment(data(), 1);
   }
 
   /** A closed store with entries 1..3 at term 1 and 4..8 at term 2, commit 5. */
@@ -111,7 +112,7 @@ class MapDbOpenRefusalTest {
   @Test
   void anotherClustersDataIsRefused() throws IOException {
     prepareStore();
-    assertRefusedUntouched(new StoreIdentity("cluster-b", 1)).hasMessageContaining(StoreFile.NAME)
+    assertRefusedUntouched(new StoreIdentity("cluster-b", 1)).hasMessageContaining(storeFile().toString())
         .hasMessageContaining("data directory belongs to cluster cluster-a member 1, this node is cluster cluster-b member 1")
         .hasMessageContaining("point --data at this member's own directory or start with an empty one");
   }
@@ -227,10 +228,17 @@ class MapDbOpenRefusalTest {
   }
 
   @Test
-  void entriesLeftInTheCompactedPrefixAreDetected() throws IOException {
+  void entriesMissingBetweenTheCompactionPointAndTheFirstSegmentAreDetected() throws IOException {
     prepareStore();
-    editRaw(raw -> raw.meta().put(MetaCodec.COMPACTED, MetaCodec.compaction(new CompactionPoint(3, 1))));
-    assertRefusedUntouched(ID).hasMessageContaining("entry 1 lies before 4");
+    editRaw(raw -> raw.meta().put(MetaCodec.SEGMENTS, MetaCodec.segments(new SegmentTable(1, 4, List.of()))));
+    assertRefusedUntouched(ID).hasMessageContaining("entries 1 to 3 are in no segment");
+  }
+
+  @Test
+  void aHeadThatIsNotTheSegmentItsTableNamesIsDetected() throws IOException {
+    prepareStore();
+    editRaw(raw -> raw.meta().put(MetaCodec.SEGMENTS, MetaCodec.segments(new SegmentTable(7, 1, List.of()))));
+    assertRefusedUntouched(ID).hasMessageContaining("its segment table says it is segment 7");
   }
 
   @Test
@@ -247,7 +255,7 @@ class MapDbOpenRefusalTest {
     prepareStore();
     editRaw(raw -> raw.meta().put(MetaCodec.FORMAT, MetaCodec.format(99)));
     assertRefusedUntouched(ID)
-        .hasMessageContaining("data format version 99 is not supported by this build (it reads version 1)");
+        .hasMessageContaining("data format version 99 is not supported by this build (it reads version 2)");
   }
 
   @Test
@@ -263,13 +271,14 @@ class MapDbOpenRefusalTest {
   @Test
   void aCreationThatCrashedBeforeItsRenameIsStartedOver() throws IOException {
     Files.createDirectories(data());
-    Files.write(data().resolve(StoreFile.NAME + ".creating"), new byte[] {9, 9, 9});
-    Files.write(data().resolve(StoreFile.NAME + ".creating.wal.0"), new byte[] {9, 9, 9});
+    Files.write(data().resolve(storeFile().getFileName() + ".creating"), new byte[] {9, 9, 9});
+    Files.write(data().resolve(storeFile().getFileName() + ".creating.wal.0"), new byte[] {9, 9, 9});
     try (MapDbLogStore s = MapDbLogStore.open(data(), ID)) {
       assertThat(s.lastIndex()).isZero();
     }
     try (Stream<Path> files = Files.list(data())) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(StoreFile.NAME, DirectoryLock.FILE_NAME);
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(storeFile().getFileName().toString(),
+          DirectoryLock.FILE_NAME);
     }
   }
 

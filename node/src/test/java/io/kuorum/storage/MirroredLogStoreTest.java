@@ -28,7 +28,7 @@ class MirroredLogStoreTest extends LogStoreContract {
   }
 
   private Path copy(String which) {
-    return dir.resolve("data").resolve(which).resolve(StoreFile.NAME);
+    return StoreFile.segment(dir.resolve("data").resolve(which), 1);
   }
 
   /** Three batches of entries in term 1, commit at 4; closed afterwards. */
@@ -104,7 +104,7 @@ class MirroredLogStoreTest extends LogStoreContract {
     try (MapDbLogStore a = MapDbLogStore.open(copy(MirroredLogStore.PRIMARY).getParent(), ID)) {
       a.write(List.of(new LogWrite(Optional.of(new HardState(2, 2, 4)), List.of(Entry.command(7, 2, new byte[] {7})))));
     }
-    Path wal = copy(MirroredLogStore.PRIMARY).resolveSibling(StoreFile.NAME + ".wal.0");
+    Path wal = copy(MirroredLogStore.PRIMARY).resolveSibling(copy(MirroredLogStore.PRIMARY).getFileName() + ".wal.0");
     Files.write(wal, new byte[] {1, 2, 3});
     MirroredLogStore s = open();
     assertThat(s.entries(1, s.lastIndex())).as("copy B's state, the last one fully written").containsExactlyElementsOf(written);
@@ -114,8 +114,8 @@ class MirroredLogStoreTest extends LogStoreContract {
   @Test
   void bothCopiesInterruptedIsRefusedAndTheEvidenceKept() throws IOException {
     writeSome();
-    Path walA = copy(MirroredLogStore.PRIMARY).resolveSibling(StoreFile.NAME + ".wal.0");
-    Path walB = copy(MirroredLogStore.SECONDARY).resolveSibling(StoreFile.NAME + ".wal.0");
+    Path walA = copy(MirroredLogStore.PRIMARY).resolveSibling(copy(MirroredLogStore.PRIMARY).getFileName() + ".wal.0");
+    Path walB = copy(MirroredLogStore.SECONDARY).resolveSibling(copy(MirroredLogStore.PRIMARY).getFileName() + ".wal.0");
     Files.write(walA, new byte[] {1});
     Files.write(walB, new byte[] {1});
     assertThatThrownBy(this::open).isInstanceOf(CorruptStoreException.class).hasMessageContaining("interrupted");
