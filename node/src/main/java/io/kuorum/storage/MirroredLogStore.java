@@ -43,14 +43,18 @@ public final class MirroredLogStore implements LogStore {
 
   /** Opens (or creates) both copies under {@code dataDir}, restoring a torn or lagging copy from the other. */
   public static MirroredLogStore open(Path dataDir, StoreIdentity expected) {
+    return open(dataDir, expected, SegmentLimits.DEFAULT);
+  }
+
+  static MirroredLogStore open(Path dataDir, StoreIdentity expected, SegmentLimits limits) {
     Path dirA = dataDir.resolve(PRIMARY);
     Path dirB = dataDir.resolve(SECONDARY);
     deleteRestoreLeftovers(dirA);
     deleteRestoreLeftovers(dirB);
     boolean aExisted = hasSegments(dirA);
     boolean bExisted = hasSegments(dirB);
-    Opening a = Opening.of(dirA, expected);
-    Opening b = Opening.of(dirB, expected);
+    Opening a = Opening.of(dirA, expected, limits);
+    Opening b = Opening.of(dirB, expected, limits);
     if (a.refusal() != null || b.refusal() != null) {
       a.closeQuietly();
       b.closeQuietly();
@@ -62,16 +66,16 @@ public final class MirroredLogStore implements LogStore {
       throw new CorruptStoreException(dataDir, "both copies of the log are unusable: " + a.corruption().getMessage()
           + " | " + b.corruption().getMessage(), a.corruption());
     }
-    if (a.store() == null) return restore(dirB, dirA, a.corruption().getMessage(), expected, true, b, a);
-    if (b.store() == null) return restore(dirA, dirB, b.corruption().getMessage(), expected, false, a, b);
+    if (a.store() == null) return restore(dirB, dirA, a.corruption().getMessage(), expected, limits, true, b, a);
+    if (b.store() == null) return restore(dirA, dirB, b.corruption().getMessage(), expected, limits, false, a, b);
     if (!sameState(a.store(), b.store())) {
       if (!aExisted && bExisted) {
         // Copy A's file was missing (opening just created it empty): copy B is all there is.
-        return restore(dirB, dirA, "its file was missing", expected, true, a, b);
+        return restore(dirB, dirA, "its file was missing", expected, limits, true, a, b);
       }
       // Copy A is written first, so after a crash between the two writes it is the one ahead.
       return restore(dirA, dirB, bExisted ? "it is behind " + dirA + " (the node stopped between the two"
-          + " writes of a batch)" : "its file was missing", expected, false, a, b);
+          + " writes of a batch)" : "its file was missing", expected, limits, false, a, b);
     }
     return new MirroredLogStore(a.store(), b.store());
   }
@@ -83,7 +87,7 @@ public final class MirroredLogStore implements LogStore {
   private record Opening(MapDbLogStore store, CorruptStoreException corruption, DirectoryLock heldLock,
       StorageException refusal) {
 
-    static Opening of(Path dir, StoreIdentity expected) {
+    static Opening of(Path dir, StoreIdentity expected, SegmentLimits limits) {
       try {
         Optional<Path> interrupted = interruptedCommit(dir);
         if (interrupted.isPresent()) {
@@ -93,7 +97,7 @@ public final class MirroredLogStore implements LogStore {
               + "interrupted (MapDB left this write-ahead file behind), so its segment may be torn", null),
               lock, null);
         }
-        return new Opening(MapDbLogStore.open(dir, expected), null, null, null);
+        return new Opening(MapDbLogStore.open(dir, expected, limits), null, null, null);
       } catch (CorruptStoreException e) {
         return new Opening(null, e, null, null);
       } catch (StorageException e) {
@@ -122,14 +126,14 @@ public final class MirroredLogStore implements LogStore {
     }
   }
 
-  private static MirroredLogStore restore(Path goodDir, Path badDir, String reason, StoreIdentity expected,
+  private static MirroredLogStore restore(Path goodDir, Path badDir, String reason, StoreIdentity expected, SegmentLimits limits,
       boolean goodIsSecondary, Opening... opened) {
     log.warn("log copy {} cannot be used ({}); replacing it with the intact copy {}", badDir, reason, goodDir);
     for (Opening o : opened) o.closeQuietly(); // both files must be closed (and unlocked) while one is copied
     copyStore(goodDir, badDir);
-    MapDbLogStore a = MapDbLogStore.open(goodIsSecondary ? badDir : goodDir, expected);
+    MapDbLogStore a = MapDbLogStore.open(goodIsSecondary ? badDir : goodDir, expected, limits);
     try {
-      MapDbLogStore b = MapDbLogStore.open(goodIsSecondary ? goodDir : badDir, expected);
+      MapDbLogStore b = MapDbLogStore.open(goodIsSecondary ? goodDir : badDir, expected, limits);
       log.info("log copy {} restored: {} entries up to index {}", badDir, b.lastIndex() - b.firstIndex() + 1, b.lastIndex());
       return new MirroredLogStore(a, b);
     } catch (RuntimeException e) {

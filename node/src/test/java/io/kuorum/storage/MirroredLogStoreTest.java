@@ -146,4 +146,35 @@ class MirroredLogStoreTest extends LogStoreContract {
         .isInstanceOf(StorageException.class).hasMessageContaining("belongs to cluster");
     assertThat(Files.readAllBytes(copy(MirroredLogStore.SECONDARY))).as("nothing restored for a stranger").isEqualTo(b);
   }
+
+  @Test
+  void aCopyWithATornSealedSegmentIsReplacedWholeByTheOtherCopysSegments() throws IOException {
+    SegmentLimits four = new SegmentLimits(4, 1 << 20);
+    Path data = dir.resolve("data");
+    List<Entry> written = new ArrayList<>();
+    try (MirroredLogStore s = MirroredLogStore.open(data, ID, four)) {
+      for (long i = 1; i <= 30; i += 3) {
+        List<Entry> batch = LogStoreContract.run(i, i + 2, 1);
+        s.write(List.of(new LogWrite(Optional.of(new HardState(1, 1, i + 2)), batch)));
+        written.addAll(batch);
+      }
+      s.compactPrefix(10);
+    }
+    Path copyA = data.resolve(MirroredLogStore.PRIMARY);
+    Path copyB = data.resolve(MirroredLogStore.SECONDARY);
+    List<Long> segmentsB = StoreFile.segments(copyB);
+    assertThat(segmentsB).hasSizeGreaterThan(2);
+    tear(StoreFile.segment(copyA, StoreFile.segments(copyA).get(1))); // a sealed one, not the head
+    Files.createDirectories(data.resolve(MirroredLogStore.PRIMARY + ".discarded")); // as a restore cut short leaves it
+
+    try (MirroredLogStore s = MirroredLogStore.open(data, ID, four)) {
+      assertThat(s.entries(11, 30)).containsExactlyElementsOf(written.subList(10, 30));
+    }
+    assertThat(StoreFile.segments(copyA)).isEqualTo(segmentsB);
+    for (long seq : segmentsB) {
+      assertThat(Files.readAllBytes(StoreFile.segment(copyA, seq))).isEqualTo(Files.readAllBytes(StoreFile.segment(copyB, seq)));
+    }
+    assertThat(data.resolve(MirroredLogStore.PRIMARY + ".discarded")).doesNotExist();
+    assertThat(data.resolve(MirroredLogStore.PRIMARY + ".restoring")).doesNotExist();
+  }
 }
