@@ -2,6 +2,8 @@ package io.kuorum.cli;
 
 import io.kuorum.client.KuorumClient;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +28,11 @@ abstract class ClientCommand implements Callable<Integer> {
 
   /** Does the work; returns the exit code. Failures are thrown and mapped by ErrorHandler. */
   abstract int run(KuorumClient client);
+
+  /** --timeout, if given. */
+  Optional<Duration> timeout() {
+    return root().timeout();
+  }
 
   OutputFormat format() {
     return root().output();

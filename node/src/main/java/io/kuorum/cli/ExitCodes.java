@@ -20,7 +20,7 @@ final class ExitCodes {
   static final String FOOTER =
       "%nExit codes: 0 ok, 1 key not found or compare-and-set mismatch, 2 usage or invalid input,"
           + " 3 cluster unavailable (nothing applied), 4 outcome of a write or membership change"
-          + " unknown, 5 refused by the server or other failure.";
+          + " unknown, 5 refused by the server, a snapshot file that does not verify, or other failure.";
 
   private ExitCodes() {}
 }

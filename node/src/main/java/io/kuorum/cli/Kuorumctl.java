@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Kuorumctl.Version.class,
     description =
-        "Reads and writes keys of a Kuorum cluster, shows its status and changes its members.",
+        "Reads and writes keys of a Kuorum cluster, shows its status, changes its members and saves"
+            + " backups.",
     subcommands = {
       PutCommand.class,
       GetCommand.class,
@@ -34,6 +36,7 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       MembersCommand.class,
       TransferLeaderCommand.class,
+      SnapshotCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = ExitCodes.FOOTER)
@@ -96,7 +99,12 @@ public final class Kuorumctl implements Callable<Integer> {
   public Integer call() {
     throw new ParameterException(
         spec.commandLine(),
-        "missing command: put, get, del, cas, range, status, members or transfer-leader");
+        "missing command: put, get, del, cas, range, status, members, transfer-leader or snapshot");
+  }
+
+  /** --timeout, if given. */
+  Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
   }
 
   OutputFormat output() {

@@ -20,6 +20,8 @@ import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.RangeRequest;
 import io.kuorum.kv.proto.RangeResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,6 +47,9 @@ import java.util.concurrent.TimeUnit;
  * is harmless: it answers with {@link MembershipResult#changed()} false.
  */
 public final class KuorumClient implements AutoCloseable {
+  /** A backup moves the whole state: it gets longer than an ordinary operation. */
+  public static final Duration DEFAULT_SNAPSHOT_TIMEOUT = Duration.ofMinutes(5);
+
   private final ClientOptions options;
   private final ChannelPool channels;
   private final LeaderRouter router;
@@ -233,6 +238,30 @@ public final class KuorumClient implements AutoCloseable {
     var request = TransferLeadershipRequest.newBuilder().setTargetId(targetId).build();
     return Protos.transferResult(
         caller.call(AdminServiceGrpc.getTransferLeadershipMethod(), request, OpKind.MEMBERSHIP));
+  }
+
+  /**
+   * Saves a consistent backup of the cluster to {@code file}: a snapshot the leader takes once it has
+   * applied every write acknowledged before this call. Written to {@code FILE.part}, fsynced, verified
+   * (checksum and structure), then renamed to {@code file}, so {@code file} is either a complete valid
+   * snapshot or not there. Restore it with {@code kuorum restore}.
+   *
+   * @param replace whether an existing {@code file} may be replaced (atomically, once the new one verified)
+   * @param timeout the whole operation's deadline: leader discovery, the snapshot and the transfer
+   * @throws IllegalArgumentException if {@code file} exists and {@code replace} is false, before anything is sent
+   * @throws KuorumException with {@code DATA_LOSS} if what arrived does not verify (nothing is saved)
+   * @throws java.io.UncheckedIOException if the file cannot be written
+   */
+  public SavedSnapshot saveSnapshot(Path file, boolean replace, Duration timeout) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    return new SnapshotDownload(channels, router, options).save(file, replace, timeout);
+  }
+
+  /** {@link #saveSnapshot(Path, boolean, Duration)} to a new file, within {@link #DEFAULT_SNAPSHOT_TIMEOUT}. */
+  public SavedSnapshot saveSnapshot(Path file) {
+    return saveSnapshot(file, false, DEFAULT_SNAPSHOT_TIMEOUT);
   }
 
   /**

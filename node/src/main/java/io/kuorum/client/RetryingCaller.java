@@ -92,7 +92,7 @@ final class RetryingCaller {
         .minimum(operation);
   }
 
-  private static void pause(Duration pause, Deadline deadline) {
+  static void pause(Duration pause, Deadline deadline) {
     long millis = Math.min(pause.toMillis(), deadline.timeRemaining(TimeUnit.MILLISECONDS));
     if (millis <= 0) {
       return;

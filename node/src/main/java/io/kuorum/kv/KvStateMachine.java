@@ -169,6 +169,35 @@ public final class KvStateMachine {
     appliedIndex = index;
   }
 
+  /** What a snapshot payload's header says about the state in it. */
+  public record PayloadHeader(long appliedIndex, long keys) {}
+
+  /**
+   * Reads only the header of a snapshot payload (24 bytes), for tools that describe a snapshot
+   * without loading it; the entries after it are not read, so they are not checked either.
+   *
+   * @throws IllegalArgumentException if the header is truncated, not a key-value payload, or of
+   *     another format version
+   */
+  public static PayloadHeader readHeader(InputStream in) throws IOException {
+    CodedInputStream coded = CodedInputStream.newInstance(in, 64);
+    try {
+      int magic = coded.readFixed32();
+      if (magic != SNAPSHOT_MAGIC) throw new IllegalArgumentException("not a key-value snapshot payload (no \"KVSM\" magic)");
+      int version = coded.readFixed32();
+      if (version != SNAPSHOT_VERSION) {
+        throw new IllegalArgumentException("key-value snapshot format version " + version + " is not supported; this "
+            + "Kuorum reads version " + SNAPSHOT_VERSION + " only");
+      }
+      long index = coded.readFixed64();
+      long count = coded.readFixed64();
+      if (index < 0 || count < 0) throw new IllegalArgumentException("key-value snapshot header holds a negative number");
+      return new PayloadHeader(index, count);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("key-value snapshot header is truncated", e);
+    }
+  }
+
   /**
    * The state at one applied index, detached from the state machine: an array of immutable entries in
    * key order. Any thread may write it; it is never changed.

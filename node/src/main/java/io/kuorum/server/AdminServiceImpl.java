@@ -2,6 +2,7 @@ package io.kuorum.server;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kuorum.admin.proto.AddLearnerRequest;
 import io.kuorum.admin.proto.AdminServiceGrpc;
@@ -9,6 +10,8 @@ import io.kuorum.admin.proto.ChangeVotersRequest;
 import io.kuorum.admin.proto.MemberRole;
 import io.kuorum.admin.proto.MembershipResponse;
 import io.kuorum.admin.proto.RemoveLearnerRequest;
+import io.kuorum.admin.proto.SaveSnapshotRequest;
+import io.kuorum.admin.proto.SaveSnapshotResponse;
 import io.kuorum.admin.proto.StatusRequest;
 import io.kuorum.admin.proto.StatusResponse;
 import io.kuorum.admin.proto.TransferLeadershipRequest;
@@ -16,6 +19,7 @@ import io.kuorum.admin.proto.TransferLeadershipResponse;
 import io.kuorum.raft.Configuration;
 import io.kuorum.raft.MemberProgress;
 import io.kuorum.server.ProposalException.Kind;
+import io.kuorum.storage.StorageException;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -146,6 +150,28 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
     }
     answer(replica.transferLeadership(request.getTargetId(), deadline()), out, o -> TransferLeadershipResponse.newBuilder()
         .setLeaderId(o.leaderId()).setMessage(o.message()).setDurationMillis(o.duration().toMillis()).build());
+  }
+
+  @Override
+  public void saveSnapshot(SaveSnapshotRequest request, StreamObserver<SaveSnapshotResponse> out) {
+    SnapshotStream stream = new SnapshotStream((ServerCallStreamObserver<SaveSnapshotResponse>) out, config.id(),
+        config.clusterId());
+    replica.saveSnapshot(deadline()).whenComplete((held, failure) -> {
+      if (failure == null) {
+        stream.start(held);
+      } else {
+        stream.fail(backupStatus(failure));
+      }
+    });
+  }
+
+  private static StatusRuntimeException backupStatus(Throwable failure) {
+    Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (t instanceof StorageException e) {
+      return Status.INTERNAL.withDescription("the leader could not take a snapshot for the backup: " + e.getMessage())
+          .withCause(e).asRuntimeException();
+    }
+    return toStatus(t);
   }
 
   private static long deadline() {

@@ -11,8 +11,12 @@ import io.kuorum.snapshot.SnapshotFile;
 import io.kuorum.snapshot.SnapshotMeta;
 import io.kuorum.snapshot.SnapshotName;
 import io.kuorum.storage.LogStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -39,6 +43,12 @@ final class LocalSnapshots implements AutoCloseable {
   private long entriesSince;
   private long bytesSince;
   private boolean inProgress;
+  /** Backups waiting for a snapshot (Raft thread only). */
+  private final List<BackupRequest> backups = new ArrayList<>();
+  /** Every backup not answered yet, wherever it waits: failed on close so that no call hangs. */
+  private final Set<CompletableFuture<HeldSnapshot>> pending = ConcurrentHashMap.newKeySet();
+
+  private record BackupRequest(CompletableFuture<HeldSnapshot> answer, long deadlineNanos) {}
 
   LocalSnapshots(long nodeId, SnapshotDirectory directory, SnapshotPolicy policy) {
     this.nodeId = nodeId;
@@ -97,9 +107,19 @@ final class LocalSnapshots implements AutoCloseable {
    */
   void maybeTake(RaftCore core, KvStateMachine stateMachine, Consumer<Runnable> post, Compaction compact) {
     if (inProgress || !policy.enabled() || !policy.due(entriesSince, bytesSince)) return;
-    if (core.compactableIndex() < stateMachine.appliedIndex()) return; // the state is ahead of this node's durable log
+    if (!canTake(core, stateMachine)) return;
+    take(core, stateMachine, post, compact, List.of());
+  }
+
+  /** Whether the state can be snapshotted now: it is durable in this node's log and not being replaced. */
+  private static boolean canTake(RaftCore core, KvStateMachine stateMachine) {
+    if (core.compactableIndex() < stateMachine.appliedIndex()) return false; // the state is ahead of this node's durable log
     // A leader's snapshot newer than this state is being installed: nothing here to keep.
-    if (stateMachine.appliedIndex() <= core.firstIndex() - 1) return;
+    return stateMachine.appliedIndex() > core.firstIndex() - 1;
+  }
+
+  private void take(RaftCore core, KvStateMachine stateMachine, Consumer<Runnable> post, Compaction compact,
+      List<CompletableFuture<HeldSnapshot>> waiting) {
     KvStateMachine.StateCopy copy = stateMachine.copyForSnapshot();
     Snapshot described = core.snapshotAt(copy.appliedIndex(), new byte[0]);
     SnapshotMeta meta = new SnapshotMeta(described.index(), described.term(), described.configuration());
@@ -111,23 +131,97 @@ final class LocalSnapshots implements AutoCloseable {
     writer.execute(() -> {
       try {
         SnapshotFile file = directory.write(meta, copy::writeTo);
+        // Opened before retention runs, so the backups hold the file even if a later pass deletes it.
+        hand(file, waiting);
         RetentionResult kept = directory.retain(policy.keep());
         // The stored log keeps the entries after the oldest kept snapshot, so a restart can still fall
         // back to it if the newest one turns out corrupt.
         // Never past this snapshot: files received from a leader may be newer than the stored log.
         long storeTo = Math.min(meta.index(), kept.kept().stream().mapToLong(f -> f.meta().index()).min().orElse(meta.index()));
-        log.info("node {} took snapshot {} at index {} ({} keys, {} bytes) in {} ms", nodeId, file.path().getFileName(),
-            meta.index(), copy.size(), file.size(), (System.nanoTime() - started) / 1_000_000);
+        log.info("node {} took snapshot {} at index {} ({} keys, {} bytes) in {} ms{}", nodeId, file.path().getFileName(),
+            meta.index(), copy.size(), file.size(), (System.nanoTime() - started) / 1_000_000,
+            waiting.isEmpty() ? "" : " for " + waiting.size() + " backup(s)");
         post.accept(() -> {
           inProgress = false;
           compact.durable(snapshot, storeTo);
+          serveBackups(core, stateMachine, post, compact);
         });
       } catch (RuntimeException | Error e) {
         log.warn("node {} could not write a snapshot at index {} ({}); the log keeps growing until a later one works",
             nodeId, meta.index(), e.toString());
-        post.accept(() -> inProgress = false);
+        waiting.forEach(b -> b.completeExceptionally(e));
+        post.accept(() -> {
+          inProgress = false;
+          serveBackups(core, stateMachine, post, compact);
+        });
       }
     });
+  }
+
+  /**
+   * Asks for a snapshot of the state as it is now, for a backup; {@code answer} gets the file, held
+   * open, once it is durable. The caller has made sure the state holds what the backup must hold (the
+   * runtime commits a barrier entry first); {@link #serveBackups} takes the snapshot as soon as it can.
+   */
+  void requestBackup(CompletableFuture<HeldSnapshot> answer, long deadlineNanos) {
+    backups.add(new BackupRequest(answer, deadlineNanos));
+    pending.add(answer);
+    answer.whenComplete((held, failure) -> pending.remove(answer));
+  }
+
+  /**
+   * Serves the waiting backups if a snapshot can be had now: the one already on disk when it covers
+   * exactly the applied state, else a fresh one. Otherwise (a snapshot being written, the state not yet
+   * durable) they wait: this runs again when that snapshot is done and after every Ready.
+   */
+  void serveBackups(RaftCore core, KvStateMachine stateMachine, Consumer<Runnable> post, Compaction compact) {
+    backups.removeIf(b -> b.answer().isDone());
+    if (backups.isEmpty() || inProgress) return;
+    long applied = stateMachine.appliedIndex();
+    if (core.compactableIndex() < applied) return;
+    List<CompletableFuture<HeldSnapshot>> waiting = backups.stream().map(BackupRequest::answer).toList();
+    Optional<Snapshot> latest = core.snapshot();
+    if (latest.isPresent() && latest.get().index() == applied) {
+      backups.clear();
+      SnapshotName name = SnapshotReference.nameOf(latest.get());
+      // Verified on the snapshot thread, where retention runs: it cannot delete the file before it is held.
+      writer.execute(() -> {
+        try {
+          hand(directory.verify(name), waiting);
+        } catch (RuntimeException e) {
+          waiting.forEach(b -> b.completeExceptionally(e));
+        }
+      });
+      return;
+    }
+    if (!canTake(core, stateMachine)) return;
+    backups.clear();
+    take(core, stateMachine, post, compact, waiting);
+  }
+
+  /** Fails the backups whose deadline passed before a snapshot could be taken. */
+  void expireBackups(long nowNanos) {
+    backups.removeIf(b -> {
+      if (nowNanos - b.deadlineNanos() <= 0) return false;
+      b.answer().completeExceptionally(new ProposalException(ProposalException.Kind.OUTCOME_UNKNOWN,
+          "node " + nodeId + " could not take a snapshot for the backup before the deadline; retry with a longer timeout"));
+      return true;
+    });
+  }
+
+  /** Gives each backup its own open handle on {@code file}; a backup already given up on gets none. */
+  private static void hand(SnapshotFile file, List<CompletableFuture<HeldSnapshot>> backups) {
+    for (CompletableFuture<HeldSnapshot> answer : backups) {
+      if (answer.isDone()) continue;
+      HeldSnapshot held;
+      try {
+        held = HeldSnapshot.open(file);
+      } catch (RuntimeException e) {
+        answer.completeExceptionally(e);
+        continue;
+      }
+      if (!answer.complete(held)) held.close();
+    }
   }
 
   /** Loads a leader's snapshot, already installed in the snapshot directory, into the state machine. */
@@ -157,5 +251,9 @@ final class LocalSnapshots implements AutoCloseable {
   @Override
   public void close() {
     writer.shutdownNow();
+    for (CompletableFuture<HeldSnapshot> answer : List.copyOf(pending)) {
+      answer.completeExceptionally(new ProposalException(ProposalException.Kind.SHUTTING_DOWN,
+          "node " + nodeId + " stopped before the backup's snapshot was ready; retry at the new leader"));
+    }
   }
 }

@@ -1,8 +1,10 @@
 package io.kuorum.server;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.kuorum.kv.KvStateMachine;
 import io.kuorum.kv.proto.Command;
+import io.kuorum.kv.proto.GetRequest;
 import io.kuorum.raft.Configuration;
 import io.kuorum.raft.ConfigurationEntry;
 import io.kuorum.raft.Entry;
@@ -182,6 +184,26 @@ public final class RaftNode implements Replica {
   public CompletableFuture<TransferOutcome> transferLeadership(long target, long deadlineNanos) {
     CompletableFuture<TransferOutcome> answer = new CompletableFuture<>();
     if (!accepting || !post(() -> startTransfer(target, deadlineNanos, answer))) answer.completeExceptionally(stopped());
+    return answer;
+  }
+
+  @Override
+  public CompletableFuture<HeldSnapshot> saveSnapshot(long deadlineNanos) {
+    CompletableFuture<HeldSnapshot> answer = new CompletableFuture<>();
+    // The barrier is a read through the log, as every read here is: once it applies, this node led in
+    // its term with a quorum behind it, and every write acknowledged before the call is applied before
+    // it (a commit index alone could be stale on a new or deposed leader).
+    Command barrier = Command.newBuilder().setGet(GetRequest.newBuilder().setKey(ByteString.EMPTY)).build();
+    submit(barrier, deadlineNanos).whenComplete((applied, failure) -> {
+      if (failure != null) {
+        answer.completeExceptionally(failure);
+      } else if (!post(() -> {
+        snapshots.requestBackup(answer, deadlineNanos);
+        snapshots.serveBackups(core, stateMachine, this::post, this::snapshotDurable);
+      })) {
+        answer.completeExceptionally(stopped());
+      }
+    });
     return answer;
   }
 
@@ -395,6 +417,7 @@ public final class RaftNode implements Replica {
 
   private void expireAdminWaiters() {
     long now = System.nanoTime();
+    snapshots.expireBackups(now);
     changeWaiters.removeIf(w -> {
       if (now - w.deadlineNanos <= 0) return false;
       w.answer.completeExceptionally(new ProposalException(Kind.OUTCOME_UNKNOWN, "the deadline passed before the change"
@@ -443,6 +466,7 @@ public final class RaftNode implements Replica {
     for (Entry e : r.committed()) apply(e);
     core.advance(r);
     snapshots.maybeTake(core, stateMachine, this::post, this::snapshotDurable);
+    snapshots.serveBackups(core, stateMachine, this::post, this::snapshotDurable);
   }
 
   /** A snapshot this node took is on disk: the core forgets the entries it covers, storage follows. */

@@ -27,6 +27,14 @@ public sealed interface Replica extends AutoCloseable permits RaftNode {
   /** Hands leadership to {@code target} (0: the most up-to-date voter); completes once another node leads. */
   CompletableFuture<TransferOutcome> transferLeadership(long target, long deadlineNanos);
 
+  /**
+   * A snapshot for a backup, held open: it holds every write acknowledged before this call. Completes
+   * once the leader has committed a barrier entry (proving it still leads and has applied everything
+   * acknowledged before) and a snapshot at or after it is durable; fails with a {@link ProposalException}
+   * (NOT_LEADER naming the leader, ...) or a storage error. The caller closes what it gets.
+   */
+  CompletableFuture<HeldSnapshot> saveSnapshot(long deadlineNanos);
+
   /** Stops accepting requests; requests already proposed may still complete until {@link #close()}. */
   void stopAccepting();
 
