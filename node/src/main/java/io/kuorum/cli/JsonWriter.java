@@ -59,6 +59,14 @@ final class JsonWriter {
     return this;
   }
 
+  /** A finite number, rounded to 3 decimals (milliseconds to the microsecond, rates to the thousandth). */
+  JsonWriter value(double value) {
+    if (!Double.isFinite(value)) throw new IllegalArgumentException("JSON has no " + value);
+    separate();
+    out.append(java.math.BigDecimal.valueOf(value).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString());
+    return this;
+  }
+
   JsonWriter value(boolean value) {
     separate();
     out.append(value);

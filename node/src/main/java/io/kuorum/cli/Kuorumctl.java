@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       CasCommand.class,
       RangeCommand.class,
       StatusCommand.class,
+      BenchCommand.class,
       MembersCommand.class,
       TransferLeaderCommand.class,
       SnapshotCommand.class,

@@ -91,6 +91,7 @@ public final class RaftNode implements Replica {
   // Owned by the Raft thread:
   private final Map<Long, Waiter> waiters = new HashMap<>();
   private final ArrayDeque<Ready> writing = new ArrayDeque<>();
+  private final CommitDeferral commits;
   private final List<ChangeWaiter> changeWaiters = new ArrayList<>();
   private final List<TransferWaiter> transferWaiters = new ArrayList<>();
   /** Addresses from --members and this node's own: used until the log says otherwise. */
@@ -129,6 +130,7 @@ public final class RaftNode implements Replica {
       throw new StartupException("the log in " + config.dataDir() + " cannot be loaded: " + e.getMessage()
           + " (written by a newer Kuorum version, or damaged: restore the member from a backup or re-add it under a new id)", e);
     }
+    this.commits = new CommitDeferral(store.hardState());
     this.writer = new StorageWriter(config.id(), store, n -> post(() -> persisted(n)), this::fail);
     refreshMembership();
     this.status = snapshot();
@@ -445,12 +447,16 @@ public final class RaftNode implements Replica {
       r.roleChanges().forEach(this::logRoleChange);
       r.notices().forEach(n -> log.info("node {}: {}", config.id(), n));
       r.sendNow().forEach(transport::send);
-      if (r.mustPersist() || !writing.isEmpty()) {
-        writing.addLast(r); // keeps order: a later batch never overtakes one still being written
-        writer.submit(r);
-      } else {
-        finish(r);
-      }
+      carryOut(commits.adjust(r));
+    }
+  }
+
+  private void carryOut(Ready r) {
+    if (r.mustPersist() || !writing.isEmpty()) {
+      writing.addLast(r); // keeps order: a later batch never overtakes one still being written
+      writer.submit(r);
+    } else {
+      finish(r);
     }
   }
 
@@ -536,6 +542,9 @@ public final class RaftNode implements Replica {
     CompletableFuture<Void> drained = new CompletableFuture<>();
     post(() -> {
       processReady();
+      // a clean stop leaves the latest commit index on disk, so the restart replays all it can
+      commits.takeDeferred().ifPresent(hs -> carryOut(new Ready(Optional.of(hs), Optional.empty(), List.of(), List.of(),
+          List.of(), List.of(), List.of(), List.of())));
       running = false;
       drained.complete(null);
     });

@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import org.mapdb.BTreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The durable {@link LogStore}: MapDB files with write-ahead-log transactions in the node's data
- * directory, one per segment of the log (see {@link SegmentTable}). Entries live in B-trees keyed by
- * index (values in {@link EntryCodec} form, each with its own checksum); identity, format version, hard
+ * directory, one per segment of the log (see {@link SegmentTable}). Entries live in B-trees of
+ * {@link EntryRuns} (each entry in {@link EntryCodec} form with its own checksum); identity, format version, hard
  * state, compaction point and the segment table live in the newest segment, the head.
  *
  * <p>Why segments: MapDB never returns the space of removed entries to the file system, so a single
@@ -300,8 +301,8 @@ public final class MapDbLogStore implements LogStore {
 
   private void writeInHead(WritePlan plan) {
     try {
-      for (long i = lastIndex; i >= plan.replaceFrom(); i--) head.log().remove(i);
-      for (Entry e : plan.append()) head.log().put(e.index(), EntryCodec.encode(e));
+      if (plan.replaceFrom() <= lastIndex) truncateHead(plan.replaceFrom());
+      for (Map.Entry<Long, byte[]> run : EntryRuns.encode(plan.append())) head.log().put(run.getKey(), run.getValue());
       plan.hardState().ifPresent(hs -> head.meta().put(MetaCodec.HARD_STATE, MetaCodec.hardState(hs)));
       head.db().commit(); // the one durability point of this call: group commit
     } catch (RuntimeException e) {
@@ -309,6 +310,17 @@ public final class MapDbLogStore implements LogStore {
           + "durable, so the node must stop and restart", e));
     }
     headBytes += dataBytes(plan.append());
+  }
+
+  /** Drops the head's entries from {@code from} on: whole runs after it, and the tail of the run holding it. */
+  private void truncateHead(long from) {
+    BTreeMap<Long, byte[]> runs = head.log();
+    for (Long start : List.copyOf(runs.tailMap(from, true).keySet())) runs.remove(start);
+    Long start = runs.floorKey(from);
+    if (start == null) return;
+    byte[] run = runs.get(start);
+    int keep = (int) (from - start);
+    if (EntryRuns.split(start, run).size() > keep) runs.put(start, EntryRuns.prefix(start, run, keep));
   }
 
   /**
@@ -468,11 +480,17 @@ public final class MapDbLogStore implements LogStore {
     for (SealedFile s : sealed) {
       long lo = Math.max(from, s.range().first());
       long hi = Math.min(to, s.range().last());
-      if (lo <= hi) all.add(s.file(), s.opened().log().entryIterator(lo, true, hi, true));
+      if (lo <= hi) all.add(s.file(), entries(s.opened().log(), lo, hi));
     }
     long lo = Math.max(from, headFirst);
-    if (lo <= to) all.add(headFile, head.log().entryIterator(lo, true, to, true));
+    if (lo <= to) all.add(headFile, entries(head.log(), lo, to));
     return all;
+  }
+
+  /** A segment's entries [lo, hi], from the run holding {@code lo} on. */
+  private static Iterator<Map.Entry<Long, byte[]>> entries(BTreeMap<Long, byte[]> runs, long lo, long hi) {
+    Long start = runs.floorKey(lo);
+    return EntryRuns.entries(runs.entryIterator(start == null ? lo : start, true, hi, true), lo, hi);
   }
 
   /** One segment's entries after another; knows which file the last entry came from, for messages. */

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mapdb.BTreeMap;
@@ -40,7 +41,7 @@ final class StoreFile {
   /** Smaller B-tree leaves than MapDB's default 32: an append rewrites less per commit (about 2x faster at batch 10-100). */
   private static final int LOG_NODE_SIZE = 16;
 
-  /** An open store file; {@code log} maps index to {@link EntryCodec} bytes, {@code meta} holds {@link MetaCodec} records. */
+  /** An open store file; {@code log} maps first index to an {@link EntryRuns} run, {@code meta} holds {@link MetaCodec} records. */
   record Opened(DB db, BTreeMap<Long, byte[]> log, BTreeMap<String, byte[]> meta) {}
 
   /** What a new segment starts with: the store's records as of its creation, and its first entries. */
@@ -82,7 +83,7 @@ final class StoreFile {
         meta.put(MetaCodec.HARD_STATE, MetaCodec.hardState(contents.hardState()));
         meta.put(MetaCodec.COMPACTED, MetaCodec.compaction(contents.compacted()));
         meta.put(MetaCodec.SEGMENTS, MetaCodec.segments(contents.table()));
-        for (Entry e : contents.entries()) log.put(e.index(), EntryCodec.encode(e));
+        for (Map.Entry<Long, byte[]> run : EntryRuns.encode(contents.entries())) log.put(run.getKey(), run.getValue());
         db.commit();
       } finally {
         db.close();

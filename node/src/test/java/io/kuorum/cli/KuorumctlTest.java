@@ -235,4 +235,31 @@ class KuorumctlTest {
         .addMembers(Member.newBuilder().setId(2).setClientAddress(leader.address()))
         .build();
   }
+
+  @Test
+  void benchPutSpreadsTheWritesOverTheKeySpaceAndReportsLatencyPercentiles() {
+    Run run = Run.against(endpoints, "-o", "json", "bench", "put", "--clients", "4", "--total", "120", "--key-space", "10",
+        "--val-size", "32");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Map<String, Object> json = StrictJson.object(run.out());
+    assertThat(json).containsEntry("op", "put").containsEntry("clients", 4L).containsEntry("total", 120L)
+        .containsEntry("keySpace", 10L).containsEntry("valSize", 32L);
+    double p50 = ((Number) json.get("p50Ms")).doubleValue();
+    double p99 = ((Number) json.get("p99Ms")).doubleValue();
+    assertThat(p50).isPositive().isLessThanOrEqualTo(p99).isLessThanOrEqualTo(((Number) json.get("maxMs")).doubleValue());
+    assertThat(((Number) json.get("perSecond")).doubleValue()).isPositive();
+    assertThat(leader.calls("Put")).isEqualTo(120);
+    assertThat(store.appliedWrites()).isEqualTo(120);
+    Map<String, Object> last = StrictJson.object(Run.against(endpoints, "-o", "json", "get", "00000009").out());
+    assertThat(last).containsEntry("value", "v".repeat(32));
+    assertThat(Run.against(endpoints, "get", "00000010").exitCode()).as("only keys 0 to 9 are written").isEqualTo(1);
+  }
+
+  @Test
+  void benchPutRefusesAKeySizeTooShortForItsKeySpace() {
+    Run run = Run.against(endpoints, "bench", "put", "--total", "1000", "--key-size", "2");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--key-size 2 cannot number 1000 keys: use at least 3");
+    assertThat(leader.calls("Put")).isZero();
+  }
 }

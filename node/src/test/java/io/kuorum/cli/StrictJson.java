@@ -148,11 +148,20 @@ final class StrictJson {
     while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
       pos++;
     }
+    boolean fraction = pos < text.length() && text.charAt(pos) == '.';
+    if (fraction) {
+      pos++;
+      int digitsAfter = pos;
+      while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+        pos++;
+      }
+      if (pos == digitsAfter) throw error("bad number '" + text.substring(start, pos) + "'");
+    }
     String digits = text.substring(start, pos);
-    if (digits.isEmpty() || digits.equals("-") || digits.matches("-?0\\d+")) {
+    if (digits.isEmpty() || digits.equals("-") || digits.matches("-?0\\d+(\\..*)?")) {
       throw error("bad number '" + digits + "'");
     }
-    return Long.parseLong(digits);
+    return fraction ? (Object) Double.parseDouble(digits) : (Object) Long.parseLong(digits);
   }
 
   private Object literal(String word, Object value) {

@@ -11,11 +11,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kuorum.raft.Entry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.assertj.core.api.AbstractThrowableAssert;
@@ -46,6 +48,23 @@ class MapDbOpenRefusalTest {
     try (MapDbLogStore s = MapDbLogStore.open(data(), ID)) {
       s.write(List.of(batch(hs(2, 1, 5), concat(run(1, 3, 1), run(4, 8, 2)))));
     }
+  }
+
+  /**
+   * Changes the stored entries (index to {@link EntryCodec} bytes) behind the store's back, and stores
+   * them back one run per entry, a layout the store reads like any other.
+   */
+  private void editEntries(Consumer<TreeMap<Long, byte[]>> edit) {
+    editRaw(raw -> {
+      TreeMap<Long, byte[]> entries = new TreeMap<>();
+      raw.log().forEach((first, run) -> {
+        List<byte[]> split = EntryRuns.split(first, run);
+        for (int i = 0; i < split.size(); i++) entries.put(first + i, split.get(i));
+      });
+      edit.accept(entries);
+      raw.log().clear();
+      entries.forEach((index, e) -> raw.log().put(index, ByteBuffer.allocate(4 + e.length).putInt(e.length).put(e).array()));
+    });
   }
 
   /** Changes the store file behind the store's back, through MapDB itself (checksums of MapDB stay valid). */
@@ -200,7 +219,7 @@ class MapDbOpenRefusalTest {
   @Test
   void anEntryUnderTheWrongIndexIsDetected() throws IOException {
     prepareStore();
-    editRaw(raw -> raw.log().put(3L, raw.log().get(4L))); // a valid record, but index 4's
+    editEntries(es -> es.put(3L, es.get(4L))); // a valid record, but index 4's
     assertRefusedUntouched(ID).hasMessageContaining("entry 3 fails its checksum");
   }
 
@@ -209,14 +228,14 @@ class MapDbOpenRefusalTest {
   @Test
   void aGapInTheLogIsDetected() throws IOException {
     prepareStore();
-    editRaw(raw -> raw.log().remove(5L));
+    editEntries(es -> es.remove(5L));
     assertRefusedUntouched(ID).hasMessageContaining("the log has a gap: entries 5 to 5 are missing");
   }
 
   @Test
   void decreasingTermsAreDetected() throws IOException {
     prepareStore();
-    editRaw(raw -> raw.log().put(6L, EntryCodec.encode(e(6, 1))));
+    editEntries(es -> es.put(6L, EntryCodec.encode(e(6, 1))));
     assertRefusedUntouched(ID).hasMessageContaining("entry 6 has term 1, below the term 2");
   }
 
