@@ -124,23 +124,10 @@ public final class KvStateMachine {
    */
   public void restore(InputStream in) throws IOException {
     CodedInputStream coded = CodedInputStream.newInstance(in, BUFFER);
-    long index;
-    long count;
-    try {
-      int magic = coded.readFixed32();
-      if (magic != SNAPSHOT_MAGIC) throw new IllegalArgumentException("not a key-value snapshot payload (no \"KVSM\" magic)");
-      int version = coded.readFixed32();
-      if (version != SNAPSHOT_VERSION) {
-        throw new IllegalArgumentException("key-value snapshot format version " + version + " is not supported; this "
-            + "Kuorum reads version " + SNAPSHOT_VERSION + " only");
-      }
-      index = coded.readFixed64();
-      count = coded.readFixed64();
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("key-value snapshot header is truncated", e);
-    }
-    if (index < 0) throw new IllegalArgumentException("key-value snapshot has a negative applied index " + index);
-    if (count < 0 || count > Integer.MAX_VALUE) throw new IllegalArgumentException("key-value snapshot has a bad entry count " + count);
+    PayloadHeader header = header(coded);
+    long index = header.appliedIndex();
+    long count = header.keys();
+    if (count > Integer.MAX_VALUE) throw new IllegalArgumentException("key-value snapshot has a bad entry count " + count);
     NavigableMap<ByteString, KeyValue> restored = new TreeMap<>(KEY_ORDER);
     ByteString previous = null;
     for (long i = 0; i < count; i++) {
@@ -180,7 +167,10 @@ public final class KvStateMachine {
    *     another format version
    */
   public static PayloadHeader readHeader(InputStream in) throws IOException {
-    CodedInputStream coded = CodedInputStream.newInstance(in, 64);
+    return header(CodedInputStream.newInstance(in, 64));
+  }
+
+  private static PayloadHeader header(CodedInputStream coded) throws IOException {
     try {
       int magic = coded.readFixed32();
       if (magic != SNAPSHOT_MAGIC) throw new IllegalArgumentException("not a key-value snapshot payload (no \"KVSM\" magic)");
@@ -191,7 +181,8 @@ public final class KvStateMachine {
       }
       long index = coded.readFixed64();
       long count = coded.readFixed64();
-      if (index < 0 || count < 0) throw new IllegalArgumentException("key-value snapshot header holds a negative number");
+      if (index < 0) throw new IllegalArgumentException("key-value snapshot has a negative applied index " + index);
+      if (count < 0) throw new IllegalArgumentException("key-value snapshot has a bad entry count " + count);
       return new PayloadHeader(index, count);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException("key-value snapshot header is truncated", e);

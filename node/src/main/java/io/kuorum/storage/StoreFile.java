@@ -38,7 +38,10 @@ final class StoreFile {
   private static final Pattern SEGMENT = Pattern.compile(Pattern.quote(PREFIX) + "(\\d{1,18})" + Pattern.quote(SUFFIX));
   private static final String LOG_MAP = "log";
   private static final String META_MAP = "meta";
-  /** Smaller B-tree leaves than MapDB's default 32: an append rewrites less per commit (about 2x faster at batch 10-100). */
+  /**
+   * Smaller B-tree leaves than MapDB's default 32, holding only references to the runs (values outside
+   * nodes): an append rewrites a leaf of 16 record ids, not 16 runs of entries.
+   */
   private static final int LOG_NODE_SIZE = 16;
 
   /** An open store file; {@code log} maps first index to an {@link EntryRuns} run, {@code meta} holds {@link MetaCodec} records. */
@@ -77,7 +80,7 @@ final class StoreFile {
       DB db = maker(temp).make();
       try {
         BTreeMap<String, byte[]> meta = db.treeMap(META_MAP, Serializer.STRING, Serializer.BYTE_ARRAY).create();
-        BTreeMap<Long, byte[]> log = db.treeMap(LOG_MAP, Serializer.LONG, Serializer.BYTE_ARRAY).maxNodeSize(LOG_NODE_SIZE).create();
+        BTreeMap<Long, byte[]> log = db.treeMap(LOG_MAP, Serializer.LONG, Serializer.BYTE_ARRAY).maxNodeSize(LOG_NODE_SIZE).valuesOutsideNodesEnable().create();
         meta.put(MetaCodec.FORMAT, MetaCodec.format(FORMAT_VERSION));
         meta.put(MetaCodec.IDENTITY, MetaCodec.identity(contents.identity()));
         meta.put(MetaCodec.HARD_STATE, MetaCodec.hardState(contents.hardState()));

@@ -14,8 +14,6 @@ import io.kuorum.server.Member;
 import io.kuorum.server.NodeConfig;
 import io.kuorum.server.SnapshotPolicy;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,18 +31,10 @@ class KuorumctlSnapshotTest {
   private KuorumServer server;
   private String endpoint;
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @BeforeEach
   void start() {
-    int client = freePort();
-    int peer = freePort();
+    int client = LoopbackPorts.free();
+    int peer = LoopbackPorts.free();
     server = KuorumServer.start(new NodeConfig(1, "ctl", Member.parseList("1=127.0.0.1:" + peer + "/" + client),
         dir.resolve("data"), new HostPort("127.0.0.1", client), new HostPort("127.0.0.1", peer), 10, 10, 2, 100,
         KvLimits.DEFAULT, "", "", SnapshotPolicy.DEFAULT));

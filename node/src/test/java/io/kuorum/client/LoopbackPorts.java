@@ -11,8 +11,13 @@ public final class LoopbackPorts {
 
   /** An address where nothing listens: the port was free a moment ago and is closed again. */
   public static String closed() {
+    return "127.0.0.1:" + free();
+  }
+
+  /** A loopback port that was free a moment ago, for a server a test is about to start. */
+  public static int free() {
     try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return "127.0.0.1:" + socket.getLocalPort();
+      return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -17,11 +17,9 @@ import io.kuorum.admin.proto.RemoveLearnerRequest;
 import io.kuorum.admin.proto.StatusRequest;
 import io.kuorum.admin.proto.StatusResponse;
 import io.kuorum.admin.proto.TransferLeadershipRequest;
+import io.kuorum.client.LoopbackPorts;
 import io.kuorum.kv.KvLimits;
 import io.kuorum.raft.Role;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,18 +37,10 @@ class AdminServiceTest {
   private final List<KuorumServer> servers = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** A node with id {@code id}; bootstraps alone when {@code members} is empty, else joins. */
   private KuorumServer start(long id, String members) {
-    int client = freePort();
-    int peer = freePort();
+    int client = LoopbackPorts.free();
+    int peer = LoopbackPorts.free();
     String m = members.isEmpty() ? id + "=127.0.0.1:" + peer + "/" + client : members;
     KuorumServer s = KuorumServer.start(new NodeConfig(id, "t", Member.parseList(m), dir.resolve("node-" + id),
         new HostPort("127.0.0.1", client), new HostPort("127.0.0.1", peer), 10, 10, 2, 100, KvLimits.DEFAULT, "", "", SnapshotPolicy.DEFAULT));

@@ -13,14 +13,13 @@ import io.kuorum.admin.proto.SaveSnapshotRequest;
 import io.kuorum.client.ClientOptions;
 import io.kuorum.client.KeyValue;
 import io.kuorum.client.KuorumClient;
+import io.kuorum.client.LoopbackPorts;
 import io.kuorum.client.SavedSnapshot;
 import io.kuorum.kv.KvLimits;
 import io.kuorum.raft.Role;
 import io.kuorum.snapshot.SnapshotDirectory;
 import io.kuorum.snapshot.SnapshotFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,14 +45,6 @@ class BackupRestoreTest {
   private final List<KuorumServer> servers = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** Starts one node per member of {@code members}, each with its data in {@code dir/prefix-ID}. */
   private List<KuorumServer> cluster(String clusterId, List<Member> members, String prefix) {
     List<KuorumServer> started = new ArrayList<>();
@@ -75,7 +66,7 @@ class BackupRestoreTest {
 
   private static List<Member> members(long... ids) {
     List<Member> out = new ArrayList<>();
-    for (long id : ids) out.add(new Member(id, "127.0.0.1:" + freePort(), "127.0.0.1:" + freePort()));
+    for (long id : ids) out.add(new Member(id, "127.0.0.1:" + LoopbackPorts.free(), "127.0.0.1:" + LoopbackPorts.free()));
     return out;
   }
 

@@ -12,6 +12,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import io.kuorum.client.LoopbackPorts;
 import io.kuorum.kv.KvLimits;
 import io.kuorum.kv.proto.GetRequest;
 import io.kuorum.kv.proto.KvServiceGrpc;
@@ -22,7 +23,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,17 +40,9 @@ class KvServiceBadInputTest {
   private ManagedChannel channel;
   private KvServiceGrpc.KvServiceBlockingStub kv;
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private KuorumServer start(long id, String members, Path data) {
-    int client = freePort();
-    int peer = freePort();
+    int client = LoopbackPorts.free();
+    int peer = LoopbackPorts.free();
     String m = members.isEmpty() ? id + "=127.0.0.1:" + peer + "/" + client : members;
     return KuorumServer.start(new NodeConfig(id, "t", Member.parseList(m), data, new HostPort("127.0.0.1", client),
         new HostPort("127.0.0.1", peer), 10, 10, 2, 100, KvLimits.DEFAULT, "", "", SnapshotPolicy.DEFAULT));

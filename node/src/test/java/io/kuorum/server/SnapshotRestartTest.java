@@ -6,12 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.kuorum.client.ClientOptions;
 import io.kuorum.client.KeyValue;
 import io.kuorum.client.KuorumClient;
+import io.kuorum.client.LoopbackPorts;
 import io.kuorum.kv.KvLimits;
 import io.kuorum.raft.Role;
 import io.kuorum.snapshot.SnapshotDirectory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,14 +22,6 @@ class SnapshotRestartTest {
 
   @TempDir Path dir;
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private KuorumServer start(int client, int peer) {
     KuorumServer s = KuorumServer.start(new NodeConfig(1, "t", Member.parseList("1=127.0.0.1:" + peer + "/" + client),
         dir.resolve("data"), new HostPort("127.0.0.1", client), new HostPort("127.0.0.1", peer), 10, 10, 2, 100,
@@ -42,8 +32,8 @@ class SnapshotRestartTest {
 
   @Test
   void restartsFromTheSnapshotAndTheLogAfterIt() {
-    int client = freePort();
-    int peer = freePort();
+    int client = LoopbackPorts.free();
+    int peer = LoopbackPorts.free();
     KuorumServer server = start(client, peer);
     try (KuorumClient c = KuorumClient.connect(List.of("127.0.0.1:" + client), ClientOptions.defaults())) {
       for (int i = 0; i < 550; i++) c.put("k" + i, "v" + i);
