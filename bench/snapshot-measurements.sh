@@ -35,6 +35,7 @@ start_node() { # id [extra args...]: starts node i in the background, its log in
   java -cp "$cp" io.kuorum.server.ServerMain --cluster-id measure --members "$members" --data "$work/node-$i" \
     --listen-client "127.0.0.1:$(port "$i" 9)" --listen-peer "127.0.0.1:$(port "$i" 10)" "$@" >>"$work/node-$i.log" 2>&1 &
   pids[$i]=$!
+  disown "${pids[$i]}" # killed on purpose here: no job-control notices
 }
 await_log() { # file pattern after-line: waits (up to 10 min) for a new matching line, prints it
   local deadline=$((SECONDS + 600)) line
@@ -73,7 +74,7 @@ for how in TERM KILL; do
   [ "$victim" = "$leader" ] && victim=1
   target="$(applied "$leader")"
   kill -"$how" "${pids[$victim]}"
-  wait "${pids[$victim]}" 2>/dev/null || true
+  while kill -0 "${pids[$victim]}" 2>/dev/null; do sleep 0.05; done
   from="$(($(lines "$work/node-$victim.log") + 1))"
   t0="$(now_ms)"
   start_node "$victim"
