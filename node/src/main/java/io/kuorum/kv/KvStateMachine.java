@@ -10,6 +10,7 @@ import io.kuorum.kv.proto.Command;
 import io.kuorum.kv.proto.CompareAndSetRequest;
 import io.kuorum.kv.proto.CompareAndSetResponse;
 import io.kuorum.kv.proto.DeleteResponse;
+import io.kuorum.kv.proto.GetRequest;
 import io.kuorum.kv.proto.GetResponse;
 import io.kuorum.kv.proto.KeyValue;
 import io.kuorum.kv.proto.PutResponse;
@@ -71,17 +72,27 @@ public final class KvStateMachine {
         data.put(kv.getKey(), kv);
         yield PutResponse.newBuilder().setRevision(index).build();
       }
-      case GET -> {
-        KeyValue kv = data.get(command.getGet().getKey());
-        GetResponse.Builder b = GetResponse.newBuilder().setRevision(index).setFound(kv != null);
-        if (kv != null) b.setKv(kv);
-        yield b.build();
-      }
+      case GET -> get(index, command.getGet());
       case DELETE -> DeleteResponse.newBuilder().setDeleted(data.remove(command.getDelete().getKey()) != null)
           .setRevision(index).build();
       case COMPARE_AND_SET -> compareAndSet(index, command.getCompareAndSet());
       case RANGE -> range(index, command.getRange());
       case OP_NOT_SET -> throw new IllegalStateException("committed entry " + index + " holds an empty command");
+    };
+  }
+
+  /**
+   * Answers a read (Get or Range) from the state as it is, without a log entry: the runtime calls it
+   * once the read's confirmed index is applied (ReadIndex, dissertation §6.4). The revision is the
+   * applied index.
+   *
+   * @throws IllegalArgumentException for a command that changes state
+   */
+  public Message read(Command command) {
+    return switch (command.getOpCase()) {
+      case GET -> get(appliedIndex, command.getGet());
+      case RANGE -> range(appliedIndex, command.getRange());
+      default -> throw new IllegalArgumentException("not a read: " + command.getOpCase());
     };
   }
 
@@ -236,6 +247,13 @@ public final class KvStateMachine {
     CompareAndSetResponse.Builder b = CompareAndSetResponse.newBuilder().setSucceeded(matches).setRevision(index)
         .setWasPresent(current != null);
     if (current != null) b.setPreviousValue(current.getValue());
+    return b.build();
+  }
+
+  private GetResponse get(long revision, GetRequest r) {
+    KeyValue kv = data.get(r.getKey());
+    GetResponse.Builder b = GetResponse.newBuilder().setRevision(revision).setFound(kv != null);
+    if (kv != null) b.setKv(kv);
     return b.build();
   }
 

@@ -40,6 +40,10 @@ final class Leadership {
   /** Set once the constructor is done: learners present when a term starts were not added in it. */
   private boolean started;
 
+  private final ReadIndex reads;
+  /** The latest ReadIndex round; every heartbeat carries it. */
+  private long readRound;
+
   private record CatchUp(long addedAtTick, OptionalLong caughtUpAtTick) {}
 
   /** A leadership transfer in progress (dissertation §3.10). */
@@ -54,6 +58,7 @@ final class Leadership {
     this.log = log;
     this.outbox = outbox;
     this.firstIndexOfTerm = log.lastIndex() + 1;
+    this.reads = new ReadIndex(id, config, this::startReadRound, outbox::read);
     reconfigure(configuration, quorum);
     started = true;
   }
@@ -110,7 +115,30 @@ final class Leadership {
 
   private void sendHeartbeat(long to, FollowerProgress pr) {
     // Never tell a follower of a commit index beyond what it is known to hold.
-    outbox.sendNow(new Heartbeat(id, to, term, Math.min(pr.match(), log.committed())));
+    outbox.sendNow(new Heartbeat(id, to, term, Math.min(pr.match(), log.committed()), readRound));
+  }
+
+  // ---------------------------------------------------------------- reads (§6.4)
+
+  /** A linearizable read arrives: confirmed through {@link ReadIndex}, answered in a later Ready. */
+  void read(long readId) {
+    reads.request(readId, log.committed(), committedInTerm(), quorum);
+  }
+
+  /** Every heartbeat from now on carries {@code round}: one that answers it left after the round's reads arrived. */
+  private void startReadRound(long round) {
+    readRound = round;
+    broadcastHeartbeat();
+  }
+
+  /** The Ready took this round's heartbeats: reads arriving from now on need a new round. */
+  void readRoundSent() {
+    reads.roundSent();
+  }
+
+  /** This leadership ends: reads still waiting are abandoned, to be retried at {@code leaderHint}. */
+  void abandonReads(OptionalLong leaderHint) {
+    reads.abandonAll(leaderHint);
   }
 
   void broadcastHeartbeat() {
@@ -142,6 +170,7 @@ final class Leadership {
     if (pr == null) return;
     pr.heardFrom();
     pr.resumeAfterHeartbeat();
+    reads.answered(r.from(), r.round(), quorum);
   }
 
   /**
@@ -155,6 +184,7 @@ final class Leadership {
     if (log.term(quorumIndex) != term && !config.broken(Mutation.COMMIT_PREVIOUS_TERM_BY_COUNTING)) return false;
     log.commitTo(quorumIndex);
     commitNews = true;
+    if (committedInTerm()) reads.ownTermCommitted(log.committed(), quorum);
     return true;
   }
 

@@ -43,10 +43,14 @@ public sealed interface Message {
   record AppendResponse(long from, long to, long term, boolean success, long index, long hintIndex,
       long hintTerm) implements Message {}
 
-  /** Leader liveness and commit propagation, with no log check: {@code commit} never exceeds the follower's match. */
-  record Heartbeat(long from, long to, long term, long commit) implements Message {}
+  /**
+   * Leader liveness and commit propagation, with no log check: {@code commit} never exceeds the
+   * follower's match. {@code round} numbers the leader's ReadIndex rounds (§6.4); 0 when it confirms no read.
+   */
+  record Heartbeat(long from, long to, long term, long commit, long round) implements Message {}
 
-  record HeartbeatResponse(long from, long to, long term) implements Message {}
+  /** Reply to {@link Heartbeat}, echoing its {@code round}. */
+  record HeartbeatResponse(long from, long to, long term, long round) implements Message {}
 
   /**
    * InstallSnapshot RPC (§7): the leader has compacted away entries this follower still needs, so it

@@ -17,5 +17,9 @@ public enum Mutation {
   /** During a joint change, decisions need only a majority of C_new, against §6 (C_old's majority is skipped). */
   JOINT_DECIDES_ON_NEW_ONLY,
   /** A follower installing a leader's snapshot keeps its own configuration instead of the snapshot's (openraft#1808). */
-  KEEP_CONFIGURATION_ON_INSTALL
+  KEEP_CONFIGURATION_ON_INSTALL,
+  /** A new leader serves reads before committing an entry of its term, against §6.4 step 1: its commit index may lag. */
+  READ_BEFORE_OWN_TERM_COMMIT,
+  /** A leader confirms reads at once, without a quorum answering a heartbeat round, against §6.4 step 3. */
+  READ_WITHOUT_QUORUM_ROUND
 }

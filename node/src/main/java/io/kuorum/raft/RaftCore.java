@@ -178,6 +178,17 @@ public final class RaftCore {
     return new ProposeResult.Accepted(e.index(), e.term());
   }
 
+  /**
+   * Dissertation §6.4: asks to serve a linearizable read without a log entry. A leader answers in a
+   * later Ready with {@link ReadState.Confirmed} (serve the read once that index is applied) or
+   * {@link ReadState.Abandoned} (it stopped leading first); {@code readId} is the caller's, echoed back.
+   */
+  public ReadResult requestRead(long readId) {
+    if (role != Role.LEADER) return new ReadResult.NotLeader(leader());
+    leadership.read(readId);
+    return new ReadResult.Pending();
+  }
+
   /** C_new is appended and this leader is not among its voters. */
   private boolean leavingAfterChange() {
     Configuration c = configuration();
@@ -346,8 +357,9 @@ public final class RaftCore {
         && notices.isEmpty() && snapshotToInstall.isEmpty()) {
       return Optional.empty();
     }
+    if (role == Role.LEADER) leadership.readRoundSent(); // the round's heartbeats leave with this Ready
     Ready r = new Ready(changed, snapshotToInstall, entries, outbox.drainNow(), outbox.drainAfterPersist(), committed,
-        roleChanges, notices);
+        roleChanges, notices, outbox.drainReads());
     snapshotToInstall = Optional.empty();
     roleChanges.clear();
     notices.clear();
@@ -374,7 +386,7 @@ public final class RaftCore {
     electionElapsed = 0;
     resetElectionTimer();
     leaderId = NONE;
-    leadership = null;
+    endLeadership(OptionalLong.empty());
     long campaignTerm;
     if (preVote) {
       role = Role.PRE_CANDIDATE; // the term moves only if a majority would vote for us
@@ -459,10 +471,16 @@ public final class RaftCore {
     role = Role.FOLLOWER;
     leaderId = leader;
     tally = null;
-    leadership = null;
+    endLeadership(leader == NONE ? OptionalLong.empty() : OptionalLong.of(leader));
     electionElapsed = 0;
     resetElectionTimer();
     if (changed) roleChanges.add(new RoleChange(Role.FOLLOWER, term, leader, why));
+  }
+
+  /** Leader state goes; reads it was still confirming are abandoned (§6.4: only a leader confirms them). */
+  private void endLeadership(OptionalLong leaderHint) {
+    if (leadership != null) leadership.abandonReads(leaderHint);
+    leadership = null;
   }
 
   // ---------------------------------------------------------------- replication, follower side (§5.3)
@@ -514,7 +532,7 @@ public final class RaftCore {
   private void onHeartbeat(Heartbeat hb) {
     followLeader(hb.from());
     log.commitTo(hb.commit());
-    outbox.sendAfterPersist(new HeartbeatResponse(config.id(), hb.from(), term));
+    outbox.sendAfterPersist(new HeartbeatResponse(config.id(), hb.from(), term, hb.round()));
   }
 
   private void followLeader(long leader) {
@@ -565,7 +583,7 @@ public final class RaftCore {
   /** §5.1: a request with a stale term is rejected with our term, which makes its sender step down. */
   private void answerStale(Message m) {
     if (m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot) {
-      outbox.sendAfterPersist(new HeartbeatResponse(config.id(), m.from(), term));
+      outbox.sendAfterPersist(new HeartbeatResponse(config.id(), m.from(), term, 0));
     } else if (m instanceof RequestVote rv) {
       outbox.sendAfterPersist(new VoteResponse(config.id(), m.from(), term, false, rv.preVote()));
     }

@@ -16,7 +16,9 @@ import java.util.Optional;
  *   <li>only then send {@link #sendAfterPersist()}: votes and replies promise durable state;</li>
  *   <li>apply {@link #committed()} to the state machine, in order.</li>
  * </ol>
- * {@link #roleChanges()} and {@link #notices()} say what the node decided and why, for the log.
+ * {@link #reads()} answer reads asked for with {@link RaftCore#requestRead}: they wait for nothing but
+ * the state machine (a confirmed read is served once its index is applied), so the runtime handles them
+ * at once. {@link #roleChanges()} and {@link #notices()} say what the node decided and why, for the log.
  */
 public record Ready(
     Optional<HardState> hardState,
@@ -26,7 +28,8 @@ public record Ready(
     List<Message> sendAfterPersist,
     List<Entry> committed,
     List<RoleChange> roleChanges,
-    List<String> notices) {
+    List<String> notices,
+    List<ReadState> reads) {
 
   public Ready {
     entries = List.copyOf(entries);
@@ -35,6 +38,13 @@ public record Ready(
     committed = List.copyOf(committed);
     roleChanges = List.copyOf(roleChanges);
     notices = List.copyOf(notices);
+    reads = List.copyOf(reads);
+  }
+
+  /** A Ready that only makes {@code hardState} durable. */
+  public static Ready ofHardState(HardState hardState) {
+    return new Ready(Optional.of(hardState), Optional.empty(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        List.of(), List.of());
   }
 
   /** True when there is something to make durable before {@link #sendAfterPersist()} may leave. */

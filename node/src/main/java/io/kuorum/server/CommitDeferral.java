@@ -53,6 +53,6 @@ final class CommitDeferral {
 
   private static Ready with(Ready r, Optional<HardState> hs) {
     return new Ready(hs, r.snapshot(), r.entries(), r.sendNow(), r.sendAfterPersist(), r.committed(), r.roleChanges(),
-        r.notices());
+        r.notices(), r.reads());
   }
 }

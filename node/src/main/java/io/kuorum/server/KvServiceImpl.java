@@ -18,7 +18,9 @@ import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.PutResponse;
 import io.kuorum.kv.proto.RangeRequest;
 import io.kuorum.kv.proto.RangeResponse;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 /**
  * The client-facing key-value service. Every request is validated, then goes through the Raft log
@@ -45,7 +47,7 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
 
   @Override
   public void get(GetRequest request, StreamObserver<GetResponse> out) {
-    run(() -> validator.check(request), Command.newBuilder().setGet(request).build(), GetResponse.class, out);
+    read(() -> validator.check(request), Command.newBuilder().setGet(request).build(), GetResponse.class, out);
   }
 
   @Override
@@ -61,10 +63,20 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
 
   @Override
   public void range(RangeRequest request, StreamObserver<RangeResponse> out) {
-    run(() -> validator.check(request), Command.newBuilder().setRange(request).build(), RangeResponse.class, out);
+    read(() -> validator.check(request), Command.newBuilder().setRange(request).build(), RangeResponse.class, out);
   }
 
   private <T extends Message> void run(Runnable validation, Command command, Class<T> type, StreamObserver<T> out) {
+    answer(validation, command, type, out, replica::submit);
+  }
+
+  /** Reads go through ReadIndex (§6.4), not the log. */
+  private <T extends Message> void read(Runnable validation, Command command, Class<T> type, StreamObserver<T> out) {
+    answer(validation, command, type, out, replica::read);
+  }
+
+  private <T extends Message> void answer(Runnable validation, Command command, Class<T> type, StreamObserver<T> out,
+      BiFunction<Command, Long, CompletableFuture<Message>> how) {
     try {
       validation.run();
     } catch (InvalidRequestException e) {
@@ -74,7 +86,7 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
     Deadline deadline = Context.current().getDeadline();
     long deadlineNanos = System.nanoTime()
         + (deadline == null ? DEFAULT_DEADLINE_NANOS : Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
-    replica.submit(command, deadlineNanos).whenComplete((answer, failure) -> {
+    how.apply(command, deadlineNanos).whenComplete((answer, failure) -> {
       if (failure != null) {
         out.onError(GrpcErrors.toStatus(failure));
       } else {

@@ -92,6 +92,7 @@ public final class RaftNode implements Replica {
   private final Map<Long, Waiter> waiters = new HashMap<>();
   private final ArrayDeque<Ready> writing = new ArrayDeque<>();
   private final CommitDeferral commits;
+  private final LinearizableReads reads = new LinearizableReads(this::notLeader);
   private final List<ChangeWaiter> changeWaiters = new ArrayList<>();
   private final List<TransferWaiter> transferWaiters = new ArrayList<>();
   /** Addresses from --members and this node's own: used until the log says otherwise. */
@@ -156,6 +157,13 @@ public final class RaftNode implements Replica {
   public CompletableFuture<Message> submit(Command command, long deadlineNanos) {
     CompletableFuture<Message> answer = new CompletableFuture<>();
     if (!accepting || !post(() -> propose(command, deadlineNanos, answer))) answer.completeExceptionally(stopped());
+    return answer;
+  }
+
+  @Override
+  public CompletableFuture<Message> read(Command command, long deadlineNanos) {
+    CompletableFuture<Message> answer = new CompletableFuture<>();
+    if (!accepting || !post(() -> reads.start(core, command, deadlineNanos, answer))) answer.completeExceptionally(stopped());
     return answer;
   }
 
@@ -225,6 +233,7 @@ public final class RaftNode implements Replica {
         tickQueued.set(false);
         core.tick();
         expireWaiters();
+        reads.expire(System.nanoTime());
         expireAdminWaiters();
       });
     }
@@ -447,6 +456,7 @@ public final class RaftNode implements Replica {
       r.roleChanges().forEach(this::logRoleChange);
       r.notices().forEach(n -> log.info("node {}: {}", config.id(), n));
       r.sendNow().forEach(transport::send);
+      r.reads().forEach(read -> reads.answered(read, stateMachine)); // reads wait for the state machine only
       carryOut(commits.adjust(r));
     }
   }
@@ -470,6 +480,7 @@ public final class RaftNode implements Replica {
     r.snapshot().ifPresent(s -> snapshots.load(s, stateMachine));
     r.sendAfterPersist().forEach(transport::send);
     for (Entry e : r.committed()) apply(e);
+    reads.serve(stateMachine);
     core.advance(r);
     snapshots.maybeTake(core, stateMachine, this::post, this::snapshotDurable);
     snapshots.serveBackups(core, stateMachine, this::post, this::snapshotDurable);
@@ -543,8 +554,7 @@ public final class RaftNode implements Replica {
     post(() -> {
       processReady();
       // a clean stop leaves the latest commit index on disk, so the restart replays all it can
-      commits.takeDeferred().ifPresent(hs -> carryOut(new Ready(Optional.of(hs), Optional.empty(), List.of(), List.of(),
-          List.of(), List.of(), List.of(), List.of())));
+      commits.takeDeferred().ifPresent(hs -> carryOut(Ready.ofHardState(hs)));
       running = false;
       drained.complete(null);
     });
@@ -560,6 +570,8 @@ public final class RaftNode implements Replica {
     }
     writer.close();
     snapshots.close();
+    reads.failAll(new ProposalException(Kind.SHUTTING_DOWN, "node " + config.id() + " stopped before the read was "
+        + "served; retry at another member"));
     for (Waiter w : waiters.values()) {
       w.answer().completeExceptionally(new ProposalException(Kind.OUTCOME_UNKNOWN,
           "node " + config.id() + " stopped while the request was in its log; it may still be applied"));

@@ -14,6 +14,12 @@ public sealed interface Replica extends AutoCloseable permits RaftNode {
   CompletableFuture<Message> submit(Command command, long deadlineNanos);
 
   /** A message from a peer. Never blocks. */
+  /**
+   * A linearizable read (Get or Range) served without a log entry (ReadIndex, dissertation §6.4): by the
+   * leader, once a quorum confirmed it still leads and the state has applied the commit index.
+   */
+  CompletableFuture<Message> read(Command command, long deadlineNanos);
+
   void deliver(io.kuorum.raft.Message message);
 
   NodeStatus status();

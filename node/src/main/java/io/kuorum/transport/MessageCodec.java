@@ -79,9 +79,9 @@ public final class MessageCodec {
           .setHintIndex(ar.hintIndex())
           .setHintTerm(ar.hintTerm()));
     } else if (m instanceof Heartbeat hb) {
-      b.setHeartbeat(io.kuorum.transport.proto.Heartbeat.newBuilder().setCommit(hb.commit()));
-    } else if (m instanceof HeartbeatResponse) {
-      b.setHeartbeatResponse(io.kuorum.transport.proto.HeartbeatResponse.getDefaultInstance());
+      b.setHeartbeat(io.kuorum.transport.proto.Heartbeat.newBuilder().setCommit(hb.commit()).setRound(hb.round()));
+    } else if (m instanceof HeartbeatResponse hr) {
+      b.setHeartbeatResponse(io.kuorum.transport.proto.HeartbeatResponse.newBuilder().setRound(hr.round()));
     } else if (m instanceof TimeoutNow) {
       b.setTimeoutNow(io.kuorum.transport.proto.TimeoutNow.getDefaultInstance());
     } else {
@@ -135,9 +135,13 @@ public final class MessageCodec {
       }
       case HEARTBEAT -> {
         check.notNegative("heartbeat.commit", p.getHeartbeat().getCommit());
-        yield new Heartbeat(from, to, term, p.getHeartbeat().getCommit());
+        check.notNegative("heartbeat.round", p.getHeartbeat().getRound());
+        yield new Heartbeat(from, to, term, p.getHeartbeat().getCommit(), p.getHeartbeat().getRound());
       }
-      case HEARTBEAT_RESPONSE -> new HeartbeatResponse(from, to, term);
+      case HEARTBEAT_RESPONSE -> {
+        check.notNegative("heartbeat_response.round", p.getHeartbeatResponse().getRound());
+        yield new HeartbeatResponse(from, to, term, p.getHeartbeatResponse().getRound());
+      }
       case TIMEOUT_NOW -> new TimeoutNow(from, to, term);
       case BODY_NOT_SET -> throw check.fail("has no body (or one this version does not know)");
     };

@@ -1,22 +1,15 @@
 package io.kuorum.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.kuorum.client.ClientOptions;
 import io.kuorum.client.KuorumClient;
 import io.kuorum.client.LoopbackPorts;
-import io.kuorum.kv.KvLimits;
-import io.kuorum.raft.Role;
-import io.kuorum.server.HostPort;
 import io.kuorum.server.KuorumServer;
-import io.kuorum.server.Member;
-import io.kuorum.server.NodeConfig;
-import io.kuorum.server.SnapshotPolicy;
+import io.kuorum.server.SingleNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -33,13 +26,8 @@ class KuorumctlSnapshotTest {
 
   @BeforeEach
   void start() {
-    int client = LoopbackPorts.free();
-    int peer = LoopbackPorts.free();
-    server = KuorumServer.start(new NodeConfig(1, "ctl", Member.parseList("1=127.0.0.1:" + peer + "/" + client),
-        dir.resolve("data"), new HostPort("127.0.0.1", client), new HostPort("127.0.0.1", peer), 10, 10, 2, 100,
-        KvLimits.DEFAULT, "", "", SnapshotPolicy.DEFAULT));
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.status().role() == Role.LEADER);
-    endpoint = "127.0.0.1:" + client;
+    server = SingleNode.start(dir.resolve("data"), "ctl");
+    endpoint = SingleNode.endpoint(server);
     try (KuorumClient c = KuorumClient.connect(List.of(endpoint), ClientOptions.defaults())) {
       for (int i = 0; i < 10; i++) c.put("k" + i, "v" + i);
     }

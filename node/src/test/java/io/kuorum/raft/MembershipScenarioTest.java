@@ -11,13 +11,6 @@ class MembershipScenarioTest {
 
   private static final byte[] CTX = new byte[0];
 
-  private static TestCluster ledBy1(int size) {
-    TestCluster c = TestCluster.of(size).start();
-    c.campaign(1);
-    assertThat(c.node(1).role()).isEqualTo(Role.LEADER);
-    return c;
-  }
-
   private static void addCaughtUpLearners(TestCluster c, long... ids) {
     for (long id : ids) {
       c.startEmpty(id);
@@ -30,7 +23,7 @@ class MembershipScenarioTest {
 
   @Test
   void aNodeWithoutConfigurationNeverCampaignsAndJoinsOnceAdded() {
-    TestCluster c = ledBy1(1);
+    TestCluster c = TestCluster.ledBy1(1);
     c.startEmpty(2);
     for (int i = 0; i < 100; i++) c.node(2).tick();
     c.stabilize();
@@ -53,7 +46,7 @@ class MembershipScenarioTest {
 
   @Test
   void theJointConfigurationNeedsAMajorityOfBothOldAndNew() {
-    TestCluster c = ledBy1(3);
+    TestCluster c = TestCluster.ledBy1(3);
     addCaughtUpLearners(c, 4, 5);
     c.dropWhen(m -> m.from() >= 4 || m.to() >= 4);
     ProposeResult r = c.node(1).changeVoters(Set.of(1L, 4L, 5L), CTX);
@@ -74,7 +67,7 @@ class MembershipScenarioTest {
 
   @Test
   void theJointConfigurationIsNotCommittedByCNewAlone() {
-    TestCluster c = ledBy1(3);
+    TestCluster c = TestCluster.ledBy1(3);
     addCaughtUpLearners(c, 4, 5);
     c.dropWhen(m -> m.from() == 2 || m.to() == 2 || m.from() == 3 || m.to() == 3);
     long jointAt = ((ProposeResult.Accepted) c.node(1).changeVoters(Set.of(1L, 4L, 5L), CTX)).index();
@@ -85,7 +78,7 @@ class MembershipScenarioTest {
 
   @Test
   void aFollowerFallsBackToTheEarlierConfigurationWhenALeaderOverwritesIt() {
-    TestCluster c = ledBy1(5);
+    TestCluster c = TestCluster.ledBy1(5);
     c.startEmpty(6);
     c.dropWhen(m -> m.from() == 1 && m.to() != 2);
     long at = ((ProposeResult.Accepted) c.node(1).addLearner(6, CTX)).index();
@@ -106,7 +99,7 @@ class MembershipScenarioTest {
 
   @Test
   void aVoteRequestFromAStrangerIsIgnoredWhileTheLeaderIsHeard() {
-    TestCluster c = ledBy1(3);
+    TestCluster c = TestCluster.ledBy1(3);
     long term = c.node(2).term();
     c.node(2).step(new Message.RequestVote(99, 2, term + 5, 1000, term + 4, false, false));
     assertThat(c.node(2).term()).as("§4.2.3: not news while the leader is heard").isEqualTo(term);
@@ -115,7 +108,7 @@ class MembershipScenarioTest {
 
   @Test
   void aLeaderRemovedFromTheVotersHandsOverStepsDownAndNeverCampaigns() {
-    TestCluster c = ledBy1(3);
+    TestCluster c = TestCluster.ledBy1(3);
     assertThat(c.node(1).changeVoters(Set.of(2L, 3L), CTX)).isInstanceOf(ProposeResult.Accepted.class);
     c.stabilize();
     assertThat(c.node(1).role()).isEqualTo(Role.FOLLOWER);
@@ -132,7 +125,7 @@ class MembershipScenarioTest {
 
   @Test
   void changesAreRefusedWithAReason() {
-    TestCluster c = ledBy1(3);
+    TestCluster c = TestCluster.ledBy1(3);
     assertThat(c.node(2).addLearner(4, CTX)).isInstanceOf(ProposeResult.NotLeader.class);
     assertThat(refusal(c.node(1).changeVoters(Set.of(1L, 2L, 9L), CTX))).contains("not a learner");
     assertThat(refusal(c.node(1).changeVoters(Set.of(), CTX))).contains("empty");
@@ -164,7 +157,7 @@ class MembershipScenarioTest {
 
   @Test
   void leadershipTransferHandsOverToTheNamedVoter() {
-    TestCluster c = ledBy1(3);
+    TestCluster c = TestCluster.ledBy1(3);
     c.node(1).propose("x".getBytes());
     assertThat(c.node(1).transferLeadership(3)).isEqualTo(new TransferResult.Started(3));
     c.stabilize();
@@ -176,7 +169,7 @@ class MembershipScenarioTest {
 
   @Test
   void aTransferThatCannotCompleteIsAbandonedAfterAnElectionTimeout() {
-    TestCluster c = ledBy1(3);
+    TestCluster c = TestCluster.ledBy1(3);
     c.isolate(3);
     assertThat(c.node(1).transferLeadership(0)).isInstanceOf(TransferResult.Started.class);
     assertThat(c.node(1).transferLeadership(2)).isInstanceOf(TransferResult.Refused.class);

@@ -9,26 +9,14 @@ import org.junit.jupiter.api.Test;
 /** Hand-driven scenarios of log compaction and InstallSnapshot (§7, Figure 13). */
 class SnapshotScenarioTest {
 
-  private static TestCluster ledBy1(int size) {
-    TestCluster c = TestCluster.of(size).start();
-    c.campaign(1);
-    assertThat(c.node(1).role()).isEqualTo(Role.LEADER);
-    return c;
-  }
-
-  private static void write(TestCluster c, int n) {
-    for (int i = 0; i < n; i++) c.node(1).propose(("v" + i).getBytes());
-    c.stabilize();
-  }
-
   @Test
   void aFollowerThatMissedCompactedEntriesCatchesUpBySnapshotThenByEntries() {
-    TestCluster c = ledBy1(3);
+    TestCluster c = TestCluster.ledBy1(3);
     c.crash(3);
-    write(c, 10);
+    c.writeAt1(10);
     Snapshot snap = c.compact(1);
     assertThat(c.node(1).firstIndex()).isEqualTo(snap.index() + 1);
-    write(c, 3);
+    c.writeAt1(3);
 
     c.restart(3);
     for (int i = 0; i < 30 && c.node(3).lastIndex() != c.node(1).lastIndex(); i++) {
@@ -44,8 +32,8 @@ class SnapshotScenarioTest {
 
   @Test
   void aSnapshotReplacesAConflictingUncommittedTail() {
-    TestCluster c = ledBy1(3);
-    write(c, 3);
+    TestCluster c = TestCluster.ledBy1(3);
+    c.writeAt1(3);
     // Node 3 leads a term alone: its entries never commit.
     c.isolate(3);
     c.outliveLeader(3);
@@ -53,7 +41,7 @@ class SnapshotScenarioTest {
     for (int i = 0; i < 3; i++) c.node(3).propose(("lost" + i).getBytes());
     c.stabilize();
     long lostFrom = c.node(1).lastIndex() + 1;
-    write(c, 6);
+    c.writeAt1(6);
     c.compact(1);
 
     c.healAll();
@@ -68,8 +56,8 @@ class SnapshotScenarioTest {
 
   @Test
   void aLearnerAddedAfterCompactionGetsTheConfigurationWithTheSnapshot() {
-    TestCluster c = ledBy1(3);
-    write(c, 5);
+    TestCluster c = TestCluster.ledBy1(3);
+    c.writeAt1(5);
     c.startEmpty(4);
     c.node(1).addLearner(4, new byte[0]);
     c.stabilize();
@@ -87,12 +75,12 @@ class SnapshotScenarioTest {
 
   @Test
   void aNodeRestartsFromItsSnapshotAndTheLogAfterIt() {
-    TestCluster c = ledBy1(3);
+    TestCluster c = TestCluster.ledBy1(3);
     c.startEmpty(4);
     c.node(1).addLearner(4, new byte[0]);
-    write(c, 8);
+    c.writeAt1(8);
     Snapshot snap = c.compact(2);
-    write(c, 2);
+    c.writeAt1(2);
     long commit = c.node(2).commitIndex();
     c.crash(2);
     c.restart(2);

@@ -37,6 +37,7 @@ final class TestCluster {
   private final ArrayDeque<Message> wire = new ArrayDeque<>();
   private final List<Message> delivered = new ArrayList<>();
   private final Map<Long, List<Entry>> appliedByNode = new TreeMap<>();
+  private final Map<Long, List<ReadState>> readsByNode = new TreeMap<>();
   private Predicate<Message> drop = m -> false;
 
   TestCluster(int size, Function<RaftConfig, RaftConfig> tweak) {
@@ -47,6 +48,20 @@ final class TestCluster {
       disks.put(id, new Stored(HardState.INITIAL, List.of()));
       appliedByNode.put(id, new ArrayList<>());
     }
+  }
+
+  /** A started cluster of {@code size} nodes in which node 1 won the first election. */
+  static TestCluster ledBy1(int size) {
+    TestCluster c = of(size).start();
+    c.campaign(1);
+    if (c.node(1).role() != Role.LEADER) throw new AssertionError("node 1 did not win the first election");
+    return c;
+  }
+
+  /** Node 1 proposes {@code n} commands, then the cluster settles. */
+  void writeAt1(int n) {
+    for (int i = 0; i < n; i++) node(1).propose(("v" + i).getBytes());
+    stabilize();
   }
 
   static TestCluster of(int size) {
@@ -153,6 +168,7 @@ final class TestCluster {
       persist(id, ready);
       wire.addAll(ready.sendAfterPersist());
       appliedByNode.get(id).addAll(ready.committed());
+      readsByNode.computeIfAbsent(id, k -> new ArrayList<>()).addAll(ready.reads());
       c.advance(ready);
     }
     return any;
@@ -200,6 +216,11 @@ final class TestCluster {
   /** Messages delivered so far, for tests that count round trips. */
   List<Message> delivered() {
     return delivered;
+  }
+
+  /** The answers to reads node {@code id} has handed out so far. */
+  List<ReadState> reads(long id) {
+    return readsByNode.getOrDefault(id, List.of());
   }
 
   List<Entry> applied(long id) {

@@ -205,7 +205,7 @@ class GrpcPeerTransportTest {
     // Node 2 knows no peers: node 1 joined after it, or node 2 is waiting to join node 1's cluster.
     GrpcPeerTransport node2 = transport(2, CLUSTER, server2.address(), Map.of(), LIMITS);
     server2.onHeard(node2::learn);
-    var reply = new Message.HeartbeatResponse(2, 1, 1);
+    var reply = new Message.HeartbeatResponse(2, 1, 1, 0);
     node2.send(reply);
     assertThat(node2.droppedForUnknownPeer()).isEqualTo(1);
 

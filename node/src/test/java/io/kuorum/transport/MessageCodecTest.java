@@ -173,7 +173,7 @@ class MessageCodecTest {
   void rejectsOutOfRangeFieldsOfOtherKinds() {
     var vote = MessageCodec.encode(new Message.RequestVote(1, 2, 3, 4, 5, false, false), "c").toBuilder();
     vote.setRequestVote(vote.getRequestVote().toBuilder().setLastLogIndex(-5));
-    var heartbeat = MessageCodec.encode(new Message.Heartbeat(1, 2, 3, 4), "c").toBuilder();
+    var heartbeat = MessageCodec.encode(new Message.Heartbeat(1, 2, 3, 4, 0), "c").toBuilder();
     heartbeat.setHeartbeat(heartbeat.getHeartbeat().toBuilder().setCommit(-1));
     var response = MessageCodec.encode(new Message.AppendResponse(1, 2, 3, false, 4, 5, 6), "c").toBuilder();
     response.setAppendResponse(response.getAppendResponse().toBuilder().setHintTerm(-2));

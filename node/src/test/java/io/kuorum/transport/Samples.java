@@ -39,14 +39,14 @@ final class Samples {
                 new TreeSet<>(Set.of(5L)), new TreeSet<>(Set.of(1L, 2L, 3L))), bytes("addresses")))), 41),
         new AppendResponse(from, to, 5, true, 44, 0, 0),
         new AppendResponse(from, to, 5, false, 40, 37, 3),
-        new Heartbeat(from, to, 5, 44),
+        new Heartbeat(from, to, 5, 44, 7),
         new TimeoutNow(from, to, 5),
         new RequestVote(from, to, 6, 45, 5, false, true),
-        new HeartbeatResponse(from, to, 5));
+        new HeartbeatResponse(from, to, 5, 7));
   }
 
   static Heartbeat heartbeat(long from, long to, long commit) {
-    return new Heartbeat(from, to, 1, commit);
+    return new Heartbeat(from, to, 1, commit, 0);
   }
 
   static byte[] bytes(String s) {

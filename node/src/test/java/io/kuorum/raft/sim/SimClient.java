@@ -4,6 +4,7 @@ import io.kuorum.check.History;
 import io.kuorum.check.KvInput;
 import io.kuorum.check.KvOutput;
 import io.kuorum.raft.ProposeResult;
+import io.kuorum.raft.ReadResult;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ final class SimClient {
   private final int id;
   private final Simulation sim;
   private final Random random;
+  private final Random readChoice;
   private final History history;
   private final SimConfig config;
   /** The last value this client saw for each key: compare-and-set expects it, so some succeed. */
@@ -32,12 +34,14 @@ final class SimClient {
   private KvCommand command;
   private boolean accepted;
   private boolean finished = true;
+  private boolean viaReadIndex;
   int ok;
   int unknown;
   int failed;
 
-  SimClient(int id, Simulation sim, Random random, History history, SimConfig config) {
+  SimClient(int id, Simulation sim, Random random, Random readChoice, History history, SimConfig config) {
     this.id = id;
+    this.readChoice = readChoice;
     this.sim = sim;
     this.random = random;
     this.history = history;
@@ -60,6 +64,10 @@ final class SimClient {
     long op = history.invoke(id, key, input, sim.events().now());
     opId = op;
     command = new KvCommand(op, key, input);
+    // Some reads go through the log, the others through ReadIndex (§6.4): both must be linearizable. The
+    // choice has its own random source, so runs without ReadIndex reads replay exactly as before.
+    viaReadIndex = input instanceof KvInput.Get && config.readIndexPercent() > 0
+        && readChoice.nextInt(100) < config.readIndexPercent();
     accepted = false;
     finished = false;
     sim.events().after(config.opTimeoutMs(), () -> timeout(op));
@@ -72,6 +80,12 @@ final class SimClient {
       SimNode node = sim.node(target);
       if (!node.isUp()) {
         retryElsewhere(op, -1);
+        return;
+      }
+      if (viaReadIndex) {
+        ReadResult r = node.read(command);
+        if (r instanceof ReadResult.Pending) accepted = true;
+        else retryElsewhere(op, ((ReadResult.NotLeader) r).leaderHint().orElse(-1));
         return;
       }
       ProposeResult r = node.propose(command);
@@ -94,6 +108,13 @@ final class SimClient {
     if (output instanceof KvOutput.GetResult g) g.value().ifPresent(v -> lastSeen.put(command.key(), v));
     ok++;
     finish();
+  }
+
+  /** The leader stopped leading before confirming the read: a read changes nothing, so it is simply retried. */
+  void readAbandoned(long op, long leaderHint) {
+    if (op != opId || finished) return;
+    accepted = false;
+    retryElsewhere(op, leaderHint);
   }
 
   void lost(long op) {

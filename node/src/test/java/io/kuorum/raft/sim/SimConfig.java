@@ -18,6 +18,7 @@ import java.util.Set;
  * @param membership whether and how the voter set changes during the run
  * @param spareNodes nodes started without a configuration, waiting to be added (ids after the voters)
  * @param snapshotEvery average number of applied entries between two snapshots of a node (0: never)
+ * @param readIndexPercent share of the clients' reads served by ReadIndex (§6.4) rather than through the log
  */
 record SimConfig(
     int nodes,
@@ -41,7 +42,8 @@ record SimConfig(
     boolean everyBatchWaits,
     Membership membership,
     int spareNodes,
-    int snapshotEvery) {
+    int snapshotEvery,
+    int readIndexPercent) {
 
   /** How the {@link MembershipDriver} changes the cluster. */
   enum Membership {
@@ -55,45 +57,52 @@ record SimConfig(
 
   static SimConfig standard(int nodes) {
     return new SimConfig(nodes, 10, 10, true, true, 8_000, 4_000, 4, 4, 1_000, 150, 1_200, 3, 1, 4, 8, 4, Set.of(),
-        false, Membership.FIXED, 0, 0);
+        false, Membership.FIXED, 0, 0, 50);
   }
 
   /** No faults at all: the whole run is calm. */
   SimConfig withoutFaults() {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, 0, chaosMs + calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery);
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent);
   }
 
   /** Every node snapshots its state machine and compacts its log about every {@code entries} applied entries. */
   SimConfig withSnapshots(int entries) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, entries);
+        mutations, everyBatchWaits, membership, spareNodes, entries, readIndexPercent);
   }
 
   /** A run whose voters change while faults happen; spare nodes wait to be added. */
   SimConfig withMembership(Membership how, int spares) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, how, spares, snapshotEvery);
+        mutations, everyBatchWaits, how, spares, snapshotEvery, readIndexPercent);
   }
 
   SimConfig withMutation(Mutation m) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        Set.of(m), everyBatchWaits, membership, spareNodes, snapshotEvery);
+        Set.of(m), everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent);
   }
 
   SimConfig withElectionRules(boolean withPreVote, boolean withCheckQuorum) {
     return new SimConfig(nodes, tickMs, electionTicks, withPreVote, withCheckQuorum, chaosMs, calmMs, clients, keys,
         opTimeoutMs, faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend,
-        maxInflightAppends, mutations, everyBatchWaits, membership, spareNodes, snapshotEvery);
+        maxInflightAppends, mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent);
   }
 
   /** More crashes, slower disks and one entry per append: the interleavings that expose persistence bugs. */
   SimConfig crashHeavy() {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
-        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations, true, membership, spareNodes, snapshotEvery);
+        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations, true, membership, spareNodes, snapshotEvery, readIndexPercent);
+  }
+
+  /** {@code percent} of the clients' reads go through ReadIndex, the rest through the log. */
+  SimConfig withReadIndexPercent(int percent) {
+    return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
+        faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, percent);
   }
 }

@@ -6,6 +6,8 @@ import io.kuorum.raft.Message;
 import io.kuorum.raft.ProposeResult;
 import io.kuorum.raft.RaftConfig;
 import io.kuorum.raft.RaftCore;
+import io.kuorum.raft.ReadResult;
+import io.kuorum.raft.ReadState;
 import io.kuorum.raft.Ready;
 import io.kuorum.raft.Snapshot;
 import java.util.ArrayDeque;
@@ -36,7 +38,16 @@ final class SimNode {
 
     /** A different entry was applied where the proposal was accepted: it never takes effect. */
     void proposalLost(long opId);
+
+    /** A read confirmed by ReadIndex (§6.4) was served from the state once its index was applied. */
+    void readServed(long opId, KvOutput output);
+
+    /** The node stopped leading before it confirmed the read: retry it, at {@code leaderHint} if known. */
+    void readAbandoned(long opId, long leaderHint);
   }
+
+  /** A read the core confirmed at {@code index}: served once the state machine has applied it. */
+  private record ConfirmedRead(long index, KvCommand command) {}
 
   private record Waiter(long opId, long index, long term) {}
 
@@ -62,6 +73,10 @@ final class SimNode {
   private long lastSyncAt;
   private Map<String, String> state = new TreeMap<>();
   private final Map<Long, Waiter> waitersByIndex = new HashMap<>();
+  private final Map<Long, KvCommand> readsById = new HashMap<>();
+  private final ArrayDeque<ConfirmedRead> confirmedReads = new ArrayDeque<>();
+  /** The index the state machine has applied (entries or an installed snapshot). */
+  private long appliedIndex;
 
   SimNode(long id, RaftConfig config, EventQueue events, SimNetwork network, Observer observer, Random random,
       long fsyncMinMs, long fsyncMaxMs, boolean everyBatchWaits, int snapshotEvery) {
@@ -82,6 +97,7 @@ final class SimNode {
     core = RaftCore.start(config, disk.hardState(), disk.snapshot(), disk.log(), new Random(random.nextLong()));
     up = true;
     state = disk.snapshot().map(s -> decodeState(s.data())).orElseGet(TreeMap::new);
+    appliedIndex = disk.snapshot().map(Snapshot::index).orElse(0L);
     snapshotAfter = nextSnapshotDistance();
     int life = incarnation;
     events.after(random.nextInt((int) tickMs) + 1, () -> tickLoop(life, tickMs));
@@ -99,6 +115,8 @@ final class SimNode {
     incarnation++;
     syncing.clear(); // unsynced writes are lost
     waitersByIndex.clear();
+    readsById.clear(); // the client times out and tries elsewhere
+    confirmedReads.clear();
     core = null;
   }
 
@@ -133,6 +151,14 @@ final class SimNode {
     return result;
   }
 
+  /** A linearizable read by ReadIndex (§6.4): no log entry; the answer comes through the observer. */
+  ReadResult read(KvCommand command) {
+    ReadResult result = core.requestRead(command.opId());
+    if (result instanceof ReadResult.Pending) readsById.put(command.opId(), command);
+    drive();
+    return result;
+  }
+
   /** An administrative request (membership change, transfer) to this node's core. */
   <T> T act(java.util.function.Function<RaftCore, T> request) {
     T result = request.apply(core);
@@ -148,6 +174,7 @@ final class SimNode {
       Ready r = next.get();
       observer.readyTaken(this, r);
       r.sendNow().forEach(network::send);
+      r.reads().forEach(this::answerRead); // reads wait for the state machine only, not for this batch
       syncing.addLast(r);
       // Batches complete in order; normally only one with something to make durable pays for an fsync.
       long fsync = r.mustPersist() || everyBatchWaits ? fsyncMinMs + random.nextInt((int) (fsyncMaxMs - fsyncMinMs + 1)) : 0;
@@ -165,14 +192,35 @@ final class SimNode {
       Snapshot s = r.snapshot().get();
       disk.installSnapshot(s);
       state = decodeState(s.data());
+      appliedIndex = s.index();
       observer.snapshot(this, s, state.hashCode(), true);
     }
     disk.write(r.hardState(), r.entries());
     r.sendAfterPersist().forEach(network::send);
     for (Entry e : r.committed()) apply(e);
     core.advance(r);
+    serveConfirmedReads();
     maybeSnapshot();
     drive();
+  }
+
+  private void answerRead(ReadState read) {
+    KvCommand command = readsById.remove(read.readId());
+    if (command == null) return;
+    if (read instanceof ReadState.Confirmed c) {
+      confirmedReads.addLast(new ConfirmedRead(c.index(), command));
+      serveConfirmedReads();
+    } else {
+      observer.readAbandoned(command.opId(), ((ReadState.Abandoned) read).leaderHint().orElse(-1));
+    }
+  }
+
+  private void serveConfirmedReads() {
+    // Confirmed indexes never decrease (a leader's commit index only grows), so the queue is in order.
+    while (!confirmedReads.isEmpty() && confirmedReads.peekFirst().index() <= appliedIndex) {
+      KvCommand read = confirmedReads.pollFirst().command();
+      observer.readServed(read.opId(), read.applyTo(state));
+    }
   }
 
   /** Now and then (every few dozen entries, at random), snapshot the state machine and compact the log. */
@@ -207,6 +255,7 @@ final class SimNode {
   }
 
   private void apply(Entry e) {
+    appliedIndex = e.index();
     Waiter w = waitersByIndex.remove(e.index());
     boolean ours = w != null && w.term() == e.term();
     if (e.type() != Entry.Type.COMMAND) {

@@ -78,7 +78,7 @@ final class Simulation implements SimNode.Observer {
   RunResult run() {
     Nemesis nemesis = new Nemesis(this, new Random(random.nextLong()), config);
     for (int c = 0; c < config.clients(); c++) {
-      clients.add(new SimClient(c, this, new Random(random.nextLong()), history, config));
+      clients.add(new SimClient(c, this, new Random(random.nextLong()), new Random(seed * 1_000_003L + c), history, config));
     }
     // Drawn after the clients' seeds, so runs without membership changes replay as they always did.
     MembershipDriver membership = new MembershipDriver(this, new Random(random.nextLong()), config);
@@ -190,6 +190,16 @@ final class Simulation implements SimNode.Observer {
       return;
     }
     clients.forEach(c -> c.lost(opId));
+  }
+
+  @Override
+  public void readServed(long opId, KvOutput output) {
+    clients.forEach(c -> c.committed(opId, output));
+  }
+
+  @Override
+  public void readAbandoned(long opId, long leaderHint) {
+    clients.forEach(c -> c.readAbandoned(opId, leaderHint));
   }
 
   // ---------------------------------------------------------------- wiring for the nemesis and clients

@@ -1,0 +1,114 @@
+package io.kuorum.raft;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * A leader's linearizable reads without log entries (dissertation §6.4, ReadIndex):
+ * <ol>
+ *   <li>the leader must have committed an entry of its own term, or its commit index may be behind
+ *       the cluster's; reads wait until it has;</li>
+ *   <li>the read index is the commit index when the read arrives;</li>
+ *   <li>the leader sends a round of heartbeats started after the read arrived; once a quorum of
+ *       voters (both majorities during a joint change) answered that round or a later one, no other
+ *       leader can have existed when the read arrived, and the read is confirmed at its index.</li>
+ * </ol>
+ * Reads that arrive before a round's heartbeats leave share that round. No clock is involved. Leader
+ * state: it ends with the leadership, and every read still waiting is abandoned then.
+ */
+final class ReadIndex {
+
+  private record Waiting(long readId, long index, long round) {}
+
+  private final long self;
+  private final RaftConfig config;
+  private final LongConsumer startRound;
+  private final Consumer<ReadState> out;
+  private final List<Long> beforeOwnTermCommit = new ArrayList<>();
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  private final Map<Long, Long> answeredRound = new HashMap<>();
+  private long round;
+  /** A round was started since the heartbeats last left: a new read can join it. */
+  private boolean roundOpen;
+
+  /** {@code startRound} sends heartbeats carrying the given round number to every follower; {@code out} takes answers. */
+  ReadIndex(long self, RaftConfig config, LongConsumer startRound, Consumer<ReadState> out) {
+    this.self = self;
+    this.config = config;
+    this.startRound = startRound;
+    this.out = out;
+  }
+
+  /** A read arrives; {@code committed} is the commit index now, {@code ownTermCommitted} whether step 1 holds. */
+  void request(long readId, long committed, boolean ownTermCommitted, Quorum quorum) {
+    if (!ownTermCommitted && !config.broken(Mutation.READ_BEFORE_OWN_TERM_COMMIT)) {
+      beforeOwnTermCommit.add(readId);
+      return;
+    }
+    if (config.broken(Mutation.READ_WITHOUT_QUORUM_ROUND)) {
+      out.accept(new ReadState.Confirmed(readId, committed));
+      return;
+    }
+    if (!roundOpen) {
+      round++;
+      roundOpen = true;
+      startRound.accept(round);
+    }
+    waiting.addLast(new Waiting(readId, committed, round));
+    confirm(quorum); // a single voter is its own quorum
+  }
+
+  /** The leader committed an entry of its term: the reads that waited for it start now. */
+  void ownTermCommitted(long committed, Quorum quorum) {
+    List<Long> ready = List.copyOf(beforeOwnTermCommit);
+    beforeOwnTermCommit.clear();
+    for (long readId : ready) request(readId, committed, true, quorum);
+  }
+
+  /** A follower answered the heartbeats of {@code answered} (0: a heartbeat sent for no read). */
+  void answered(long follower, long answered, Quorum quorum) {
+    if (answered <= 0) return;
+    answeredRound.merge(follower, answered, Math::max);
+    confirm(quorum);
+  }
+
+  /** The heartbeats of the open round have been handed out: later reads need a new round. */
+  void roundSent() {
+    roundOpen = false;
+  }
+
+  /** Whether a read is waiting for its round or for the own-term commit. */
+  boolean hasWaiting() {
+    return !waiting.isEmpty() || !beforeOwnTermCommit.isEmpty();
+  }
+
+  /** The leadership ends: every read still waiting is abandoned. */
+  void abandonAll(OptionalLong leaderHint) {
+    for (long readId : beforeOwnTermCommit) out.accept(new ReadState.Abandoned(readId, leaderHint));
+    for (Waiting w : waiting) out.accept(new ReadState.Abandoned(w.readId(), leaderHint));
+    beforeOwnTermCommit.clear();
+    waiting.clear();
+  }
+
+  private void confirm(Quorum quorum) {
+    while (!waiting.isEmpty() && quorumAnswered(waiting.peekFirst().round(), quorum)) {
+      Waiting w = waiting.pollFirst();
+      out.accept(new ReadState.Confirmed(w.readId(), w.index()));
+    }
+  }
+
+  private boolean quorumAnswered(long r, Quorum quorum) {
+    Map<Long, Boolean> answers = new TreeMap<>();
+    for (long voter : quorum.voters()) {
+      if (voter == self || answeredRound.getOrDefault(voter, 0L) >= r) answers.put(voter, true);
+    }
+    return quorum.voteResult(answers) == VoteResult.WON;
+  }
+}
