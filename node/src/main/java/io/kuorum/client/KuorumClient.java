@@ -106,15 +106,24 @@ public final class KuorumClient implements AutoCloseable {
     return put(utf8(key), utf8(value));
   }
 
-  /** The key's value and revision, or empty when the key is absent. */
+  /** The key's value and revision, or empty when the key is absent; linearizable. */
   public Optional<KeyValue> get(byte[] key) {
-    var request = GetRequest.newBuilder().setKey(Protos.bytes(key)).build();
+    return get(key, ReadConsistency.LINEARIZABLE);
+  }
+
+  /** The key's value and revision, or empty when the key is absent, as fresh as {@code consistency} asks. */
+  public Optional<KeyValue> get(byte[] key, ReadConsistency consistency) {
+    var request = GetRequest.newBuilder().setKey(Protos.bytes(key)).setConsistency(Protos.consistency(consistency)).build();
     GetResponse response = caller.call(KvServiceGrpc.getGetMethod(), request, OpKind.READ);
     return response.getFound() ? Optional.of(Protos.keyValue(response.getKv())) : Optional.empty();
   }
 
   public Optional<KeyValue> get(String key) {
     return get(utf8(key));
+  }
+
+  public Optional<KeyValue> get(String key, ReadConsistency consistency) {
+    return get(utf8(key), consistency);
   }
 
   /** Deletes the key; returns whether it was present. */
@@ -157,10 +166,16 @@ public final class KuorumClient implements AutoCloseable {
    * of them ({@code 0}: as many as the server allows).
    */
   public RangeResult range(byte[] prefix, int limit) {
+    return range(prefix, limit, ReadConsistency.LINEARIZABLE);
+  }
+
+  /** Like {@link #range(byte[], int)}, as fresh as {@code consistency} asks. */
+  public RangeResult range(byte[] prefix, int limit, ReadConsistency consistency) {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be 0 (server maximum) or more, was " + limit);
     }
-    var request = RangeRequest.newBuilder().setPrefix(Protos.bytes(prefix)).setLimit(limit).build();
+    var request = RangeRequest.newBuilder().setPrefix(Protos.bytes(prefix)).setLimit(limit)
+        .setConsistency(Protos.consistency(consistency)).build();
     RangeResponse response = caller.call(KvServiceGrpc.getRangeMethod(), request, OpKind.READ);
     return new RangeResult(
         response.getKvsList().stream().map(Protos::keyValue).toList(),
@@ -170,6 +185,10 @@ public final class KuorumClient implements AutoCloseable {
 
   public RangeResult range(String prefix, int limit) {
     return range(utf8(prefix), limit);
+  }
+
+  public RangeResult range(String prefix, int limit, ReadConsistency consistency) {
+    return range(utf8(prefix), limit, consistency);
   }
 
   /**

@@ -18,6 +18,11 @@ final class Protos {
     return ByteString.copyFrom(value);
   }
 
+  static io.kuorum.kv.proto.Consistency consistency(ReadConsistency c) {
+    return c == ReadConsistency.SERIALIZABLE ? io.kuorum.kv.proto.Consistency.SERIALIZABLE
+        : io.kuorum.kv.proto.Consistency.LINEARIZABLE;
+  }
+
   static KeyValue keyValue(io.kuorum.kv.proto.KeyValue kv) {
     return new KeyValue(kv.getKey().toByteArray(), kv.getValue().toByteArray(), kv.getRevision());
   }

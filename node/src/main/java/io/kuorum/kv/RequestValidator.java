@@ -3,6 +3,7 @@ package io.kuorum.kv;
 import com.google.protobuf.ByteString;
 import io.kuorum.kv.proto.CompareAndSetRequest;
 import io.kuorum.kv.proto.DeleteRequest;
+import io.kuorum.kv.proto.Consistency;
 import io.kuorum.kv.proto.GetRequest;
 import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.RangeRequest;
@@ -23,6 +24,7 @@ public final class RequestValidator {
 
   public void check(GetRequest r) {
     key(r.getKey());
+    consistency(r.getConsistency());
   }
 
   public void check(DeleteRequest r) {
@@ -46,6 +48,13 @@ public final class RequestValidator {
     if (Integer.compareUnsigned(r.getLimit(), limits.maxRangeLimit()) > 0) {
       throw new InvalidRequestException("range limit " + Integer.toUnsignedString(r.getLimit()) + " exceeds the maximum "
           + limits.maxRangeLimit() + "; page through with a smaller limit");
+    }
+    consistency(r.getConsistency());
+  }
+
+  private static void consistency(Consistency c) {
+    if (c == Consistency.UNRECOGNIZED) {
+      throw new InvalidRequestException("unknown consistency: use LINEARIZABLE (0) or SERIALIZABLE (1)");
     }
   }
 

@@ -9,6 +9,7 @@ import io.kuorum.kv.RequestValidator;
 import io.kuorum.kv.proto.Command;
 import io.kuorum.kv.proto.CompareAndSetRequest;
 import io.kuorum.kv.proto.CompareAndSetResponse;
+import io.kuorum.kv.proto.Consistency;
 import io.kuorum.kv.proto.DeleteRequest;
 import io.kuorum.kv.proto.DeleteResponse;
 import io.kuorum.kv.proto.GetRequest;
@@ -47,7 +48,8 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
 
   @Override
   public void get(GetRequest request, StreamObserver<GetResponse> out) {
-    read(() -> validator.check(request), Command.newBuilder().setGet(request).build(), GetResponse.class, out);
+    read(() -> validator.check(request), request.getConsistency(), Command.newBuilder().setGet(request).build(),
+        GetResponse.class, out);
   }
 
   @Override
@@ -63,16 +65,19 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
 
   @Override
   public void range(RangeRequest request, StreamObserver<RangeResponse> out) {
-    read(() -> validator.check(request), Command.newBuilder().setRange(request).build(), RangeResponse.class, out);
+    read(() -> validator.check(request), request.getConsistency(), Command.newBuilder().setRange(request).build(),
+        RangeResponse.class, out);
   }
 
   private <T extends Message> void run(Runnable validation, Command command, Class<T> type, StreamObserver<T> out) {
     answer(validation, command, type, out, replica::submit);
   }
 
-  /** Reads go through ReadIndex (§6.4), not the log. */
-  private <T extends Message> void read(Runnable validation, Command command, Class<T> type, StreamObserver<T> out) {
-    answer(validation, command, type, out, replica::read);
+  /** Reads go through ReadIndex (§6.4), not the log; serializable ones are answered by this member alone. */
+  private <T extends Message> void read(Runnable validation, Consistency consistency, Command command, Class<T> type,
+      StreamObserver<T> out) {
+    answer(validation, command, type, out,
+        consistency == Consistency.SERIALIZABLE ? (c, deadline) -> replica.readLocal(c) : replica::read);
   }
 
   private <T extends Message> void answer(Runnable validation, Command command, Class<T> type, StreamObserver<T> out,

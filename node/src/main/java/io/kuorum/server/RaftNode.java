@@ -168,6 +168,21 @@ public final class RaftNode implements Replica {
   }
 
   @Override
+  public CompletableFuture<Message> readLocal(Command command) {
+    CompletableFuture<Message> answer = new CompletableFuture<>();
+    if (!accepting || !post(() -> readLocally(command, answer))) answer.completeExceptionally(stopped());
+    return answer;
+  }
+
+  private void readLocally(Command command, CompletableFuture<Message> answer) {
+    if (!core.configuration().members().contains(config.id())) {
+      answer.completeExceptionally(notLeader(core.leader())); // not a member: no state worth reading
+      return;
+    }
+    answer.complete(stateMachine.read(command));
+  }
+
+  @Override
   public void deliver(io.kuorum.raft.Message message) {
     post(() -> {
       try {

@@ -20,6 +20,9 @@ public sealed interface Replica extends AutoCloseable permits RaftNode {
    */
   CompletableFuture<Message> read(Command command, long deadlineNanos);
 
+  /** A serializable read (Get or Range): answered from this member's own state, whatever its role. */
+  CompletableFuture<Message> readLocal(Command command);
+
   void deliver(io.kuorum.raft.Message message);
 
   NodeStatus status();

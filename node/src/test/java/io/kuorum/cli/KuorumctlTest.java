@@ -262,4 +262,15 @@ class KuorumctlTest {
     assertThat(run.err()).contains("--key-size 2 cannot number 1000 keys: use at least 3");
     assertThat(leader.calls("Put")).isZero();
   }
+
+  @Test
+  void getTakesAConsistencyAndRefusesAnUnknownOne() {
+    Run.against(endpoints, "put", "greeting", "hello");
+    Run serializable = Run.against(endpoints, "get", "greeting", "--consistency", "serializable");
+    assertThat(serializable.exitCode()).as(serializable.err()).isZero();
+    assertThat(serializable.out()).isEqualTo("hello\n");
+    Run bogus = Run.against(endpoints, "range", "g", "--consistency", "eventual");
+    assertThat(bogus.exitCode()).isEqualTo(2);
+    assertThat(bogus.err()).contains("--consistency").contains("eventual");
+  }
 }

@@ -49,4 +49,12 @@ class RequestValidatorTest {
     assertThatThrownBy(() -> v.check(RangeRequest.newBuilder().setLimit(-1).build())).hasMessageContaining("4294967295");
     assertThatCode(() -> v.check(RangeRequest.newBuilder().setLimit(10).build())).doesNotThrowAnyException();
   }
+
+  @Test
+  void anUnknownReadConsistencyIsRefused() {
+    assertThatThrownBy(() -> v.check(GetRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).setConsistencyValue(7).build()))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("unknown consistency");
+    assertThatThrownBy(() -> v.check(RangeRequest.newBuilder().setConsistencyValue(-1).build()))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("LINEARIZABLE (0) or SERIALIZABLE (1)");
+  }
 }

@@ -1,11 +1,18 @@
 package io.kuorum.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.kuorum.client.ClientOptions;
 import io.kuorum.client.KeyValue;
 import io.kuorum.client.KuorumClient;
+import io.kuorum.client.KuorumException;
+import io.kuorum.client.ReadConsistency;
+import io.kuorum.raft.Role;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -17,10 +24,12 @@ class ReadIndexServiceTest {
 
   @TempDir Path dir;
   private KuorumServer server;
+  private final List<KuorumServer> cluster = new ArrayList<>();
 
   @AfterEach
   void stop() {
     if (server != null) server.close();
+    cluster.forEach(KuorumServer::close);
   }
 
   @Test
@@ -38,6 +47,27 @@ class ReadIndexServiceTest {
       assertThat(server.status().lastIndex()).as("40 reads appended nothing to the log").isEqualTo(lastIndex);
       assertThat(c.put("k/0", "newer")).isGreaterThan(revision);
       assertThat(c.get("k/0").map(KeyValue::valueUtf8)).as("a read after a write sees it").contains("newer");
+    }
+  }
+
+  @Test
+  void aSerializableReadIsAnsweredByAMinorityMemberWhereALinearizableOneCannotBe() {
+    cluster.addAll(SingleNode.cluster(dir, "serial", 3));
+    KuorumServer leader = cluster.stream().filter(s -> s.status().role() == Role.LEADER).findFirst().orElseThrow();
+    KuorumServer survivor = cluster.stream().filter(s -> s != leader).findFirst().orElseThrow();
+    long revision;
+    try (KuorumClient c = KuorumClient.connect(List.of(SingleNode.endpoint(leader)), ClientOptions.defaults())) {
+      revision = c.put("k", "v");
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> survivor.status().appliedIndex() >= revision);
+    cluster.stream().filter(s -> s != survivor).forEach(KuorumServer::close); // the survivor alone: no quorum
+
+    try (KuorumClient c = KuorumClient.connect(List.of(SingleNode.endpoint(survivor)),
+        ClientOptions.defaults().withDeadline(Duration.ofSeconds(1)))) {
+      assertThat(c.get("k", ReadConsistency.SERIALIZABLE).map(KeyValue::valueUtf8)).contains("v");
+      assertThat(c.range("", 0, ReadConsistency.SERIALIZABLE).entries()).hasSize(1);
+      assertThatThrownBy(() -> c.get("k")).as("a linearizable read needs a leader with a quorum")
+          .isInstanceOf(KuorumException.class);
     }
   }
 }

@@ -7,8 +7,10 @@ import io.kuorum.kv.KvLimits;
 import io.kuorum.raft.Role;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** A real one-node cluster for tests (gRPC on loopback, MapDB files under {@code dataDir}), leading once started. */
+/** Real nodes for tests (gRPC on loopback, MapDB files): one leading node, or a small cluster. */
 public final class SingleNode {
 
   private SingleNode() {}
@@ -22,6 +24,29 @@ public final class SingleNode {
         SnapshotPolicy.DEFAULT));
     await().atMost(Duration.ofSeconds(10)).until(() -> server.status().role() == Role.LEADER);
     return server;
+  }
+
+  /** Starts nodes 1..size of cluster {@code clusterId}, data in {@code dir/node-ID}; the caller closes them. */
+  public static List<KuorumServer> cluster(Path dir, String clusterId, int size) {
+    List<Integer> ports = new ArrayList<>();
+    StringBuilder members = new StringBuilder();
+    for (int id = 1; id <= size; id++) {
+      int client = LoopbackPorts.free();
+      int peer = LoopbackPorts.free();
+      ports.add(client);
+      ports.add(peer);
+      members.append(members.length() == 0 ? "" : ",").append(id).append("=127.0.0.1:").append(peer).append('/').append(client);
+    }
+    List<KuorumServer> servers = new ArrayList<>();
+    for (int id = 1; id <= size; id++) {
+      int client = ports.get(2 * (id - 1));
+      int peer = ports.get(2 * (id - 1) + 1);
+      servers.add(KuorumServer.start(new NodeConfig(id, clusterId, Member.parseList(members.toString()), dir.resolve("node-" + id),
+          new HostPort("127.0.0.1", client), new HostPort("127.0.0.1", peer), 10, 10, 2, 100, KvLimits.DEFAULT, "", "",
+          SnapshotPolicy.DEFAULT)));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> servers.stream().anyMatch(s -> s.status().role() == Role.LEADER));
+    return servers;
   }
 
   /** The client endpoint of a server started by {@link #start}. */
