@@ -2,10 +2,9 @@ package io.kuorum.cli;
 
 import io.kuorum.client.KeyValue;
 import io.kuorum.client.KuorumClient;
-import io.kuorum.client.ReadConsistency;
 import java.util.Optional;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -14,17 +13,14 @@ import picocli.CommandLine.Parameters;
     description = "Prints the value of KEY (exit code 1 when it is absent).",
     footer = ExitCodes.FOOTER)
 final class GetCommand extends ClientCommand {
-  @Option(names = "--consistency", defaultValue = "linearizable",
-      description = "linearizable (default: the leader confirms it still leads) or serializable (any member answers from "
-          + "its own state: faster, may miss recent writes).")
-  private ReadConsistency consistency;
+  @Mixin private ReadConsistencyOption consistency;
 
   @Parameters(index = "0", paramLabel = "KEY")
   private String key;
 
   @Override
   int run(KuorumClient client) {
-    Optional<KeyValue> found = client.get(key, consistency);
+    Optional<KeyValue> found = client.get(key, consistency.value);
     if (found.isEmpty()) {
       return notFound("key not found: " + key);
     }

@@ -2,10 +2,10 @@ package io.kuorum.cli;
 
 import io.kuorum.client.KeyValue;
 import io.kuorum.client.KuorumClient;
-import io.kuorum.client.ReadConsistency;
 import io.kuorum.client.RangeResult;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -16,10 +16,7 @@ import picocli.CommandLine.Parameters;
     description = "Lists keys starting with PREFIX (all keys without one), in byte order.",
     footer = ExitCodes.FOOTER)
 final class RangeCommand extends ClientCommand {
-  @Option(names = "--consistency", defaultValue = "linearizable",
-      description = "linearizable (default: the leader confirms it still leads) or serializable (any member answers from "
-          + "its own state: faster, may miss recent writes).")
-  private ReadConsistency consistency;
+  @Mixin private ReadConsistencyOption consistency;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "PREFIX", defaultValue = "")
   private String prefix;
@@ -36,7 +33,7 @@ final class RangeCommand extends ClientCommand {
     if (limit < 0) {
       throw new ParameterException(spec.commandLine(), "--limit must be 0 or more, was " + limit);
     }
-    RangeResult result = client.range(prefix, limit, consistency);
+    RangeResult result = client.range(prefix, limit, consistency.value);
     if (format() == OutputFormat.JSON) {
       var json = new JsonWriter().beginObject().name("kvs").beginArray();
       result.entries().forEach(kv -> Json.keyValue(json, kv));

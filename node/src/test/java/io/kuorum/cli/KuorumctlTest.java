@@ -273,4 +273,15 @@ class KuorumctlTest {
     assertThat(bogus.exitCode()).isEqualTo(2);
     assertThat(bogus.err()).contains("--consistency").contains("eventual");
   }
+
+  @Test
+  void benchGetReadsTheKeysBenchPutWroteAtTheAskedConsistency() {
+    assertThat(Run.against(endpoints, "bench", "put", "--total", "10", "--key-space", "10").exitCode()).isZero();
+    Run run = Run.against(endpoints, "-o", "json", "bench", "get", "--clients", "2", "--total", "30", "--key-space", "10",
+        "--consistency", "serializable");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(StrictJson.object(run.out())).containsEntry("op", "get").containsEntry("consistency", "serializable")
+        .containsEntry("total", 30L).containsEntry("keySpace", 10L);
+    assertThat(leader.calls("Get")).as("every get answered once (the fake follower only redirects)").isEqualTo(30);
+  }
 }
