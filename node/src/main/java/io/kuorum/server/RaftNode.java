@@ -215,9 +215,9 @@ public final class RaftNode implements Replica {
   @Override
   public CompletableFuture<HeldSnapshot> saveSnapshot(long deadlineNanos) {
     CompletableFuture<HeldSnapshot> answer = new CompletableFuture<>();
-    // The barrier is a read through the log, as every read here is: once it applies, this node led in
-    // its term with a quorum behind it, and every write acknowledged before the call is applied before
-    // it (a commit index alone could be stale on a new or deposed leader).
+    // The barrier is a log entry (a Get of the empty key): once it applies, this node led in its term
+    // with a quorum behind it, and every write acknowledged before the call is applied before it (a
+    // commit index alone could be stale on a new or deposed leader).
     Command barrier = Command.newBuilder().setGet(GetRequest.newBuilder().setKey(ByteString.EMPTY)).build();
     submit(barrier, deadlineNanos).whenComplete((applied, failure) -> {
       if (failure != null) {
