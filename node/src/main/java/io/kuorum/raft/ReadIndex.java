@@ -67,6 +67,7 @@ final class ReadIndex {
 
   /** The leader committed an entry of its term: the reads that waited for it start now. */
   void ownTermCommitted(long committed, Quorum quorum) {
+    if (beforeOwnTermCommit.isEmpty()) return; // the usual case: called on every commit
     List<Long> ready = List.copyOf(beforeOwnTermCommit);
     beforeOwnTermCommit.clear();
     for (long readId : ready) request(readId, committed, true, quorum);
@@ -82,11 +83,6 @@ final class ReadIndex {
   /** The heartbeats of the open round have been handed out: later reads need a new round. */
   void roundSent() {
     roundOpen = false;
-  }
-
-  /** Whether a read is waiting for its round or for the own-term commit. */
-  boolean hasWaiting() {
-    return !waiting.isEmpty() || !beforeOwnTermCommit.isEmpty();
   }
 
   /** The leadership ends: every read still waiting is abandoned. */

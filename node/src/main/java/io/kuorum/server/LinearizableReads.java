@@ -78,10 +78,6 @@ final class LinearizableReads {
     }
   }
 
-  int pending() {
-    return unconfirmed.size() + confirmed.size();
-  }
-
   void failAll(ProposalException why) {
     unconfirmed.values().forEach(r -> r.answer().completeExceptionally(why));
     confirmed.forEach(c -> c.read().answer().completeExceptionally(why));

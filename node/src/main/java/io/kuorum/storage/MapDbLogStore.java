@@ -437,11 +437,6 @@ public final class MapDbLogStore implements LogStore {
     return headFile;
   }
 
-  /** The data directory holding the segment files. */
-  public Path directory() {
-    return dir;
-  }
-
   private void checkUsable() {
     if (closed) throw new IllegalStateException("log store " + dir + " is closed");
     if (failed) throw new StorageException(dir, "an earlier storage error left the store unusable: restart the node");
