@@ -17,7 +17,7 @@ record Failure(Verdict verdict, Status status, Optional<String> leaderAddress) {
   private static final Set<Status.Code> REFUSALS =
       EnumSet.of(Status.Code.INVALID_ARGUMENT, Status.Code.UNIMPLEMENTED);
 
-  /** Codes worth another attempt for a read; anything else would fail the same way again. */
+  /** Codes worth another attempt for a repeatable request; anything else would fail the same way again. */
   private static final Set<Status.Code> TRANSIENT_FOR_READS =
       EnumSet.of(
           Status.Code.UNAVAILABLE,
@@ -47,16 +47,24 @@ record Failure(Verdict verdict, Status status, Optional<String> leaderAddress) {
       return new Failure(Verdict.REJECTED, status, Optional.empty());
     }
     boolean definitelyNotApplied = Trailers.notApplied(trailers) || !maybeSent;
-    if (definitelyNotApplied || kind == OpKind.READ) {
+    if (definitelyNotApplied || kind.repeatable()) {
       if (code == Status.Code.ABORTED) {
         return new Failure(Verdict.RETRY_SAME, status, Optional.empty());
       }
       if (definitelyNotApplied || TRANSIENT_FOR_READS.contains(code)) {
         return new Failure(Verdict.RETRY_NEXT, status, Optional.empty());
       }
-      return new Failure(Verdict.REJECTED, status, Optional.empty());
+      // A session write that may have arrived: an error that would only repeat leaves its outcome open.
+      Verdict verdict = kind == OpKind.SESSION_WRITE ? Verdict.OUTCOME_UNKNOWN : Verdict.REJECTED;
+      return new Failure(verdict, status, Optional.empty());
     }
     return new Failure(Verdict.OUTCOME_UNKNOWN, status, Optional.empty());
+  }
+
+  /** Whether a failed attempt may still have been applied: it may have arrived, and the server did not refuse it. */
+  static boolean mayHaveApplied(Status status, Metadata trailers, boolean maybeSent) {
+    return maybeSent && !Trailers.notApplied(trailers) && !Trailers.namesLeader(trailers)
+        && !REFUSALS.contains(status.getCode());
   }
 
   /** "UNAVAILABLE: io exception (Connection refused)" — code, description and root cause. */

@@ -1,6 +1,8 @@
 package io.kuorum.client;
 
 import io.grpc.CallOptions;
+import io.grpc.Deadline;
+import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.kuorum.admin.proto.AddLearnerRequest;
@@ -19,6 +21,7 @@ import io.kuorum.kv.proto.KvServiceGrpc;
 import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.RangeRequest;
 import io.kuorum.kv.proto.RangeResponse;
+import io.kuorum.kv.proto.Session;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,13 +33,17 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A client of a Kuorum cluster. Give it any endpoints of the cluster: it finds the leader and
  * follows it when leadership moves. Thread-safe; one instance is meant to be shared.
  *
- * <p>Failures: reads are retried until the deadline. Writes are retried only when the server
- * cannot have applied them; otherwise they end in {@link OutcomeUnknownException}. When no leader
+ * <p>Failures: reads are retried until the deadline. Writes are exactly-once: they carry the client's
+ * session (Raft dissertation §6.3), so they too are retried until the deadline, across leader changes,
+ * and the cluster applies each at most once; a write ends in {@link OutcomeUnknownException} only
+ * when an attempt may have been applied and no retry got its answer before the deadline (or before
+ * the cluster forgot an idle session, see {@link ClientOptions#sessionTtl()}). When no leader
  * answers within the deadline an operation ends in {@link KuorumUnavailableException}; a request
  * the server refuses (bad input, overload) ends in {@link KuorumException} with its message.
  *
@@ -54,12 +61,14 @@ public final class KuorumClient implements AutoCloseable {
   private final ChannelPool channels;
   private final LeaderRouter router;
   private final RetryingCaller caller;
+  private final ClientSession session;
 
   private KuorumClient(List<String> endpoints, ClientOptions options, ChannelFactory factory) {
     this.options = options;
     this.channels = new ChannelPool(factory);
     this.router = new LeaderRouter(Endpoints.validate(endpoints));
     this.caller = new RetryingCaller(channels, router, options);
+    this.session = new ClientSession(caller, (int) options.sessionTtl().toSeconds());
     // Build the channels now (they connect lazily): the first build loads Netty, which takes
     // about half a second that should not come out of the first operation's deadline.
     router.endpoints().forEach(channels::channel);
@@ -97,9 +106,8 @@ public final class KuorumClient implements AutoCloseable {
 
   /** Sets {@code key} to {@code value}; returns the revision at which it was applied. */
   public long put(byte[] key, byte[] value) {
-    var request =
-        PutRequest.newBuilder().setKey(Protos.bytes(key)).setValue(Protos.bytes(value)).build();
-    return caller.call(KvServiceGrpc.getPutMethod(), request, OpKind.WRITE).getRevision();
+    var request = PutRequest.newBuilder().setKey(Protos.bytes(key)).setValue(Protos.bytes(value));
+    return write(KvServiceGrpc.getPutMethod(), s -> request.clone().setSession(s).build()).getRevision();
   }
 
   public long put(String key, String value) {
@@ -128,8 +136,8 @@ public final class KuorumClient implements AutoCloseable {
 
   /** Deletes the key; returns whether it was present. */
   public boolean delete(byte[] key) {
-    var request = DeleteRequest.newBuilder().setKey(Protos.bytes(key)).build();
-    return caller.call(KvServiceGrpc.getDeleteMethod(), request, OpKind.WRITE).getDeleted();
+    var request = DeleteRequest.newBuilder().setKey(Protos.bytes(key));
+    return write(KvServiceGrpc.getDeleteMethod(), s -> request.clone().setSession(s).build()).getDeleted();
   }
 
   public boolean delete(String key) {
@@ -146,10 +154,9 @@ public final class KuorumClient implements AutoCloseable {
             .setKey(Protos.bytes(key))
             .setExpectPresent(expected.isPresent())
             .setExpectedValue(Protos.bytes(expected.orElse(new byte[0])))
-            .setNewValue(Protos.bytes(newValue))
-            .build();
+            .setNewValue(Protos.bytes(newValue));
     CompareAndSetResponse response =
-        caller.call(KvServiceGrpc.getCompareAndSetMethod(), request, OpKind.WRITE);
+        write(KvServiceGrpc.getCompareAndSetMethod(), s -> request.clone().setSession(s).build());
     Optional<byte[]> previous =
         response.getWasPresent()
             ? Optional.of(response.getPreviousValue().toByteArray())
@@ -189,6 +196,11 @@ public final class KuorumClient implements AutoCloseable {
 
   public RangeResult range(String prefix, int limit, ReadConsistency consistency) {
     return range(utf8(prefix), limit, consistency);
+  }
+
+  private <Req, Resp> Resp write(MethodDescriptor<Req, Resp> method, Function<Session, Req> build) {
+    long nanos = options.deadline().toNanos();
+    return session.write(method, build, Deadline.after(nanos, TimeUnit.NANOSECONDS));
   }
 
   /**

@@ -36,13 +36,24 @@ final class RetryingCaller {
 
   <Req, Resp> Resp call(MethodDescriptor<Req, Resp> method, Req request, OpKind kind) {
     Duration budget = options.deadlineFor(kind);
-    Deadline deadline = Deadline.after(budget.toNanos(), TimeUnit.NANOSECONDS);
+    return call(method, request, kind, Deadline.after(budget.toNanos(), TimeUnit.NANOSECONDS));
+  }
+
+  /**
+   * One operation that must end by {@code deadline}.
+   *
+   * @throws SessionUnknownException for a {@link OpKind#SESSION_WRITE} whose session the cluster no
+   *     longer knows, saying whether an earlier attempt may have been applied
+   */
+  <Req, Resp> Resp call(MethodDescriptor<Req, Resp> method, Req request, OpKind kind, Deadline deadline) {
+    Duration budget = options.deadlineFor(kind);
     long reserveNanos = Math.min(MIN_ATTEMPT.toNanos(), budget.toNanos() / 10);
     var schedule =
         new RetrySchedule(router, new Backoff(options.initialBackoff(), options.maxBackoff()));
     String address = router.preferred();
     Optional<StatusRuntimeException> last = Optional.empty();
     String lastAddress = address;
+    boolean mayHaveApplied = false; // by an earlier attempt: matters for session writes only
     while (deadline.timeRemaining(TimeUnit.NANOSECONDS) > reserveNanos) {
       var tracker = new SendTracker();
       CallOptions callOptions =
@@ -59,13 +70,19 @@ final class RetryingCaller {
           throw ClientErrors.interrupted(kind, tracker.maybeSent(), e);
         }
         Metadata trailers = e.getTrailers() != null ? e.getTrailers() : new Metadata();
+        if (kind == OpKind.SESSION_WRITE && Trailers.sessionUnknown(trailers)) {
+          throw new SessionUnknownException(mayHaveApplied, e);
+        }
         Failure failure = Failure.classify(e.getStatus(), trailers, tracker.maybeSent(), kind);
         switch (failure.verdict()) {
-          case REJECTED -> throw ClientErrors.rejected(failure.status(), address, e);
+          case REJECTED -> throw mayHaveApplied
+              ? ClientErrors.outcomeUnknown(kind, failure.status(), address, e)
+              : ClientErrors.rejected(failure.status(), address, e);
           case OUTCOME_UNKNOWN ->
               throw ClientErrors.outcomeUnknown(kind, failure.status(), address, e);
           default -> {}
         }
+        mayHaveApplied |= kind == OpKind.SESSION_WRITE && Failure.mayHaveApplied(e.getStatus(), trailers, tracker.maybeSent());
         // A call cut short by the operation's own deadline says less than the answer before it.
         if (last.isEmpty() || !cutShortBy(deadline, e)) {
           last = Optional.of(e);
@@ -76,6 +93,10 @@ final class RetryingCaller {
         pause(step.pause(), deadline);
       }
     }
+    if (mayHaveApplied) {
+      StatusRuntimeException e = last.orElseThrow();
+      throw ClientErrors.outcomeUnknown(kind, e.getStatus(), lastAddress, e);
+    }
     throw ClientErrors.unavailable(router.endpoints(), budget, last, lastAddress);
   }
 
@@ -83,9 +104,12 @@ final class RetryingCaller {
     return e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED && deadline.isExpired();
   }
 
-  /** A change gets the rest of the deadline; a read at most one attempt's worth of it. */
+  /**
+   * A change that cannot be repeated gets the rest of the deadline; a read or a session write at
+   * most one attempt's worth of it, so a hung node does not eat the whole deadline.
+   */
   private Deadline attemptDeadline(OpKind kind, Deadline operation) {
-    if (kind.changesState()) {
+    if (!kind.repeatable()) {
       return operation;
     }
     return Deadline.after(options.readAttemptTimeout().toNanos(), TimeUnit.NANOSECONDS)

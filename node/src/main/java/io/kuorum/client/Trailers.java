@@ -11,6 +11,8 @@ final class Trailers {
       Metadata.Key.of("kuorum-leader-address", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> NOT_APPLIED =
       Metadata.Key.of("kuorum-not-applied", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> SESSION =
+      Metadata.Key.of("kuorum-session", Metadata.ASCII_STRING_MARSHALLER);
 
   private Trailers() {}
 
@@ -30,6 +32,11 @@ final class Trailers {
   /** Whether the server named a leader at all (id or address): the request was then refused. */
   static boolean namesLeader(Metadata trailers) {
     return trailers.containsKey(LEADER_ID) || trailers.containsKey(LEADER_ADDRESS);
+  }
+
+  /** Whether the cluster refused a session write because it does not know the session (expired, evicted). */
+  static boolean sessionUnknown(Metadata trailers) {
+    return "unknown".equals(trailers.get(SESSION));
   }
 
   static boolean notApplied(Metadata trailers) {

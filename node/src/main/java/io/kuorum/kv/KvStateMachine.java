@@ -9,20 +9,28 @@ import com.google.protobuf.Message;
 import io.kuorum.kv.proto.Command;
 import io.kuorum.kv.proto.CompareAndSetRequest;
 import io.kuorum.kv.proto.CompareAndSetResponse;
+import io.kuorum.kv.proto.DeleteRequest;
 import io.kuorum.kv.proto.DeleteResponse;
 import io.kuorum.kv.proto.GetRequest;
 import io.kuorum.kv.proto.GetResponse;
 import io.kuorum.kv.proto.KeyValue;
+import io.kuorum.kv.proto.OpenSessionResponse;
+import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.PutResponse;
 import io.kuorum.kv.proto.RangeRequest;
 import io.kuorum.kv.proto.RangeResponse;
+import io.kuorum.kv.proto.Session;
+import io.kuorum.kv.proto.SessionState;
+import io.kuorum.raft.Mutation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The replicated state machine: an ordered map from byte keys to values. Every node applies the same
@@ -31,25 +39,42 @@ import java.util.TreeMap;
  * that wrote it. Single-threaded: only the runtime's apply path calls it, {@link #copyForSnapshot()}
  * and {@link #restore} included; only a {@link StateCopy} may be handed to another thread.
  *
- * <p>Snapshot payload format (version 1), numbers in protobuf's encodings: magic "KVSM" and the format
+ * <p>Writes that carry a {@link Session} are applied exactly once ({@link SessionTable}, dissertation
+ * §6.3); the session table is part of the state, and of every snapshot: a member that installed a
+ * snapshot without it would apply a retried write a second time.
+ *
+ * <p>Snapshot payload format (version 2), numbers in protobuf's encodings: magic "KVSM" and the format
  * version (fixed32 each, little-endian), the applied index and the number of entries (fixed64 each),
- * then every {@link KeyValue} as a length-delimited protobuf message, in key order, and nothing after.
- * Whole messages are stored so that a field added to {@link KeyValue} later is carried without a new
- * format version.
+ * then every {@link KeyValue} as a length-delimited protobuf message, in key order; then the log time
+ * (fixed64), the number of sessions (fixed64) and every {@link SessionState} as a length-delimited
+ * message, least recently active first; and nothing after. Whole messages are stored so that a field
+ * added later is carried without a new format version. Version 1 (before sessions: no log time, no
+ * sessions) is still read.
  */
 public final class KvStateMachine {
 
   private static final Comparator<ByteString> KEY_ORDER = ByteString.unsignedLexicographicalComparator();
   private static final int SNAPSHOT_MAGIC = 'K' | 'V' << 8 | 'S' << 16 | 'M' << 24; // reads "KVSM" in the file
-  static final int SNAPSHOT_VERSION = 1;
+  static final int SNAPSHOT_VERSION = 2;
+  private static final int SNAPSHOT_VERSION_WITHOUT_SESSIONS = 1;
   private static final int BUFFER = 1 << 16;
 
   private NavigableMap<ByteString, KeyValue> data = new TreeMap<>(KEY_ORDER);
+  private SessionTable sessions = new SessionTable();
   private final KvLimits limits;
+  private final boolean sessionsLeftOutOfSnapshots;
   private long appliedIndex;
+  /** The latest time a leader stamped into an applied command: sessions expire by it, never by this node's clock. */
+  private long logTimeMillis;
 
   public KvStateMachine(KvLimits limits) {
+    this(limits, Set.of());
+  }
+
+  /** For tests of the tests: a state machine that breaks the rules {@code broken} names. */
+  public KvStateMachine(KvLimits limits, Set<Mutation> broken) {
     this.limits = limits;
+    this.sessionsLeftOutOfSnapshots = broken.contains(Mutation.SESSIONS_LEFT_OUT_OF_SNAPSHOTS);
   }
 
   /**
@@ -65,20 +90,25 @@ public final class KvStateMachine {
       throw new IllegalStateException("committed entry " + index + " is not a valid command: the log is corrupt", e);
     }
     appliedIndex = index;
+    // Log time only moves forward, even when a new leader's clock is behind its predecessor's.
+    logTimeMillis = Math.max(logTimeMillis, command.getProposedAtMillis());
     return switch (command.getOpCase()) {
-      case PUT -> {
-        KeyValue kv = KeyValue.newBuilder().setKey(command.getPut().getKey()).setValue(command.getPut().getValue())
-            .setRevision(index).build();
-        data.put(kv.getKey(), kv);
-        yield PutResponse.newBuilder().setRevision(index).build();
-      }
+      case PUT -> once(command.getPut().hasSession(), command.getPut().getSession(), () -> put(index, command.getPut()));
       case GET -> get(index, command.getGet());
-      case DELETE -> DeleteResponse.newBuilder().setDeleted(data.remove(command.getDelete().getKey()) != null)
-          .setRevision(index).build();
-      case COMPARE_AND_SET -> compareAndSet(index, command.getCompareAndSet());
+      case DELETE -> once(command.getDelete().hasSession(), command.getDelete().getSession(),
+          () -> delete(index, command.getDelete()));
+      case COMPARE_AND_SET -> once(command.getCompareAndSet().hasSession(), command.getCompareAndSet().getSession(),
+          () -> compareAndSet(index, command.getCompareAndSet()));
       case RANGE -> range(index, command.getRange());
+      case OPEN_SESSION -> OpenSessionResponse.newBuilder().setSessionId(index)
+          .setTtlSeconds(sessions.open(index, command.getOpenSession().getTtlSeconds(), logTimeMillis)).build();
       case OP_NOT_SET -> throw new IllegalStateException("committed entry " + index + " holds an empty command");
     };
+  }
+
+  /** A write without a session is applied as it comes; one with a session at most once (§6.3). */
+  private Message once(boolean hasSession, Session session, Supplier<Message> change) {
+    return hasSession ? sessions.applyOnce(session, logTimeMillis, change) : change.get();
   }
 
   /**
@@ -117,7 +147,18 @@ public final class KvStateMachine {
    * altogether, at a cost on every write.)
    */
   public StateCopy copyForSnapshot() {
-    return new StateCopy(appliedIndex, data.values().toArray(new KeyValue[0]));
+    SessionState[] sessionStates = sessionsLeftOutOfSnapshots ? new SessionState[0] : sessions.copy();
+    return new StateCopy(appliedIndex, data.values().toArray(new KeyValue[0]), logTimeMillis, sessionStates);
+  }
+
+  /** Open sessions. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  /** A hash of the whole state (keys, values, revisions, sessions), equal on members that hold the same state. */
+  public int stateHash() {
+    return 31 * (31 * data.hashCode() + Long.hashCode(logTimeMillis)) + sessions.stateHash();
   }
 
   /** Writes the whole state and the applied index as a snapshot payload; {@code out} is flushed, not closed. */
@@ -161,14 +202,26 @@ public final class KvStateMachine {
       restored.put(kv.getKey(), kv);
       previous = kv.getKey();
     }
+    long restoredLogTime = 0;
+    SessionTable restoredSessions = new SessionTable();
+    if (header.version() == SNAPSHOT_VERSION) {
+      try {
+        restoredLogTime = coded.readFixed64();
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalArgumentException("key-value snapshot is truncated after its " + count + " entries", e);
+      }
+      restoredSessions = SessionTable.read(coded, index);
+    }
     // reading to the end also lets a checksumming stream check the file before anything is replaced
-    if (!coded.isAtEnd()) throw new IllegalArgumentException("key-value snapshot has bytes after its " + count + " entries");
+    if (!coded.isAtEnd()) throw new IllegalArgumentException("key-value snapshot has bytes after its end");
     data = restored;
     appliedIndex = index;
+    logTimeMillis = restoredLogTime;
+    sessions = restoredSessions;
   }
 
   /** What a snapshot payload's header says about the state in it. */
-  public record PayloadHeader(long appliedIndex, long keys) {}
+  public record PayloadHeader(int version, long appliedIndex, long keys) {}
 
   /**
    * Reads only the header of a snapshot payload (24 bytes), for tools that describe a snapshot
@@ -186,15 +239,15 @@ public final class KvStateMachine {
       int magic = coded.readFixed32();
       if (magic != SNAPSHOT_MAGIC) throw new IllegalArgumentException("not a key-value snapshot payload (no \"KVSM\" magic)");
       int version = coded.readFixed32();
-      if (version != SNAPSHOT_VERSION) {
+      if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITHOUT_SESSIONS) {
         throw new IllegalArgumentException("key-value snapshot format version " + version + " is not supported; this "
-            + "Kuorum reads version " + SNAPSHOT_VERSION + " only");
+            + "Kuorum reads versions " + SNAPSHOT_VERSION_WITHOUT_SESSIONS + " and " + SNAPSHOT_VERSION);
       }
       long index = coded.readFixed64();
       long count = coded.readFixed64();
       if (index < 0) throw new IllegalArgumentException("key-value snapshot has a negative applied index " + index);
       if (count < 0) throw new IllegalArgumentException("key-value snapshot has a bad entry count " + count);
-      return new PayloadHeader(index, count);
+      return new PayloadHeader(version, index, count);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException("key-value snapshot header is truncated", e);
     }
@@ -207,10 +260,14 @@ public final class KvStateMachine {
   public static final class StateCopy {
     private final long appliedIndex;
     private final KeyValue[] entries;
+    private final long logTimeMillis;
+    private final SessionState[] sessions;
 
-    private StateCopy(long appliedIndex, KeyValue[] entries) {
+    private StateCopy(long appliedIndex, KeyValue[] entries, long logTimeMillis, SessionState[] sessions) {
       this.appliedIndex = appliedIndex;
       this.entries = entries;
+      this.logTimeMillis = logTimeMillis;
+      this.sessions = sessions;
     }
 
     public long appliedIndex() {
@@ -232,8 +289,19 @@ public final class KvStateMachine {
         coded.writeUInt32NoTag(kv.getSerializedSize());
         kv.writeTo(coded);
       }
+      coded.writeFixed64NoTag(logTimeMillis);
+      SessionTable.write(sessions, coded);
       coded.flush();
     }
+  }
+
+  private PutResponse put(long index, PutRequest r) {
+    data.put(r.getKey(), KeyValue.newBuilder().setKey(r.getKey()).setValue(r.getValue()).setRevision(index).build());
+    return PutResponse.newBuilder().setRevision(index).build();
+  }
+
+  private DeleteResponse delete(long index, DeleteRequest r) {
+    return DeleteResponse.newBuilder().setDeleted(data.remove(r.getKey()) != null).setRevision(index).build();
   }
 
   private CompareAndSetResponse compareAndSet(long index, CompareAndSetRequest r) {

@@ -5,8 +5,10 @@ import io.kuorum.kv.proto.CompareAndSetRequest;
 import io.kuorum.kv.proto.DeleteRequest;
 import io.kuorum.kv.proto.Consistency;
 import io.kuorum.kv.proto.GetRequest;
+import io.kuorum.kv.proto.OpenSessionRequest;
 import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.RangeRequest;
+import io.kuorum.kv.proto.Session;
 
 /** Checks client requests against {@link KvLimits}; throws {@link InvalidRequestException} naming the broken rule. */
 public final class RequestValidator {
@@ -20,6 +22,7 @@ public final class RequestValidator {
   public void check(PutRequest r) {
     key(r.getKey());
     value("value", r.getValue());
+    if (r.hasSession()) session(r.getSession());
   }
 
   public void check(GetRequest r) {
@@ -29,6 +32,14 @@ public final class RequestValidator {
 
   public void check(DeleteRequest r) {
     key(r.getKey());
+    if (r.hasSession()) session(r.getSession());
+  }
+
+  public void check(OpenSessionRequest r) {
+    if (r.getTtlSeconds() < 0 || r.getTtlSeconds() > SessionTable.MAX_TTL_SECONDS) {
+      throw new InvalidRequestException("ttl_seconds " + Integer.toUnsignedString(r.getTtlSeconds()) + " is outside 1.."
+          + SessionTable.MAX_TTL_SECONDS + " (0 asks for the default, " + SessionTable.DEFAULT_TTL_SECONDS + ")");
+    }
   }
 
   public void check(CompareAndSetRequest r) {
@@ -39,6 +50,7 @@ public final class RequestValidator {
       throw new InvalidRequestException("expected_value given but expect_present is false: set expect_present to compare"
           + " with a value, or leave expected_value empty to require an absent key");
     }
+    if (r.hasSession()) session(r.getSession());
   }
 
   public void check(RangeRequest r) {
@@ -55,6 +67,16 @@ public final class RequestValidator {
   private static void consistency(Consistency c) {
     if (c == Consistency.UNRECOGNIZED) {
       throw new InvalidRequestException("unknown consistency: use LINEARIZABLE (0) or SERIALIZABLE (1)");
+    }
+  }
+
+  private static void session(Session s) {
+    if (s.getSequence() < 0 || s.getId() < 0) throw new InvalidRequestException("session numbers must be below 2^63");
+    if (s.getId() == 0) throw new InvalidRequestException("session.id is 0: use the id OpenSession returned");
+    if (s.getSequence() == 0) throw new InvalidRequestException("session.sequence is 0: number a session's writes from 1");
+    if (Long.compareUnsigned(s.getLowestUnanswered(), s.getSequence()) > 0) {
+      throw new InvalidRequestException("session.lowest_unanswered " + Long.toUnsignedString(s.getLowestUnanswered())
+          + " is above session.sequence " + Long.toUnsignedString(s.getSequence()) + ": this write itself is unanswered");
     }
   }
 

@@ -21,5 +21,7 @@ public enum Mutation {
   /** A new leader serves reads before committing an entry of its term, against §6.4 step 1: its commit index may lag. */
   READ_BEFORE_OWN_TERM_COMMIT,
   /** A leader confirms reads at once, without a quorum answering a heartbeat round, against §6.4 step 3. */
-  READ_WITHOUT_QUORUM_ROUND
+  READ_WITHOUT_QUORUM_ROUND,
+  /** Snapshots leave the client session table out (§6.3), so a member that installs one applies a retried write twice. */
+  SESSIONS_LEFT_OUT_OF_SNAPSHOTS
 }

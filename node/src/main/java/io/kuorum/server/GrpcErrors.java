@@ -4,6 +4,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kuorum.kv.InvalidRequestException;
+import io.kuorum.kv.proto.SessionRefusal;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -18,7 +19,32 @@ public final class GrpcErrors {
       Metadata.Key.of("kuorum-leader-address", Metadata.ASCII_STRING_MARSHALLER);
   public static final Metadata.Key<String> NOT_APPLIED = Metadata.Key.of("kuorum-not-applied", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** Set when a session write was refused because the cluster does not know its session: open a new one. */
+  public static final Metadata.Key<String> SESSION = Metadata.Key.of("kuorum-session", Metadata.ASCII_STRING_MARSHALLER);
+
   private GrpcErrors() {}
+
+  /**
+   * A session write the state machine refused. This attempt was not applied; but when the client
+   * retried a write whose answer it had already acknowledged, the first attempt was, so that refusal
+   * does not say "not applied".
+   */
+  public static StatusRuntimeException toStatus(SessionRefusal refusal) {
+    Metadata trailers = new Metadata();
+    Status status = switch (refusal.getReason()) {
+      case UNKNOWN_SESSION -> {
+        trailers.put(NOT_APPLIED, "true");
+        trailers.put(SESSION, "unknown");
+        yield Status.FAILED_PRECONDITION;
+      }
+      case TOO_MANY_UNANSWERED -> {
+        trailers.put(NOT_APPLIED, "true");
+        yield Status.RESOURCE_EXHAUSTED;
+      }
+      case ANSWER_FORGOTTEN, UNRECOGNIZED -> Status.FAILED_PRECONDITION;
+    };
+    return status.withDescription(refusal.getMessage()).asRuntimeException(trailers);
+  }
 
   public static StatusRuntimeException toStatus(Throwable failure) {
     Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;

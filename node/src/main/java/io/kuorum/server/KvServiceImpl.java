@@ -15,18 +15,22 @@ import io.kuorum.kv.proto.DeleteResponse;
 import io.kuorum.kv.proto.GetRequest;
 import io.kuorum.kv.proto.GetResponse;
 import io.kuorum.kv.proto.KvServiceGrpc;
+import io.kuorum.kv.proto.OpenSessionRequest;
+import io.kuorum.kv.proto.OpenSessionResponse;
 import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.PutResponse;
 import io.kuorum.kv.proto.RangeRequest;
 import io.kuorum.kv.proto.RangeResponse;
+import io.kuorum.kv.proto.SessionRefusal;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
- * The client-facing key-value service. Every request is validated, then goes through the Raft log
- * (reads included, so they are linearizable); the answer comes from the state machine once the
- * command is applied. A node that does not lead answers FAILED_PRECONDITION naming the leader.
+ * The client-facing key-value service. Every request is validated; writes go through the Raft log and
+ * are answered by the state machine once applied, reads as their consistency asks. A node that does
+ * not lead answers FAILED_PRECONDITION naming the leader. A session write the state machine refused
+ * (an unknown session, too many unacknowledged answers) gets its own status, always "not applied".
  */
 final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
 
@@ -43,7 +47,7 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
 
   @Override
   public void put(PutRequest request, StreamObserver<PutResponse> out) {
-    run(() -> validator.check(request), Command.newBuilder().setPut(request).build(), PutResponse.class, out);
+    run(() -> validator.check(request), Command.newBuilder().setPut(request), PutResponse.class, out);
   }
 
   @Override
@@ -54,13 +58,18 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
 
   @Override
   public void delete(DeleteRequest request, StreamObserver<DeleteResponse> out) {
-    run(() -> validator.check(request), Command.newBuilder().setDelete(request).build(), DeleteResponse.class, out);
+    run(() -> validator.check(request), Command.newBuilder().setDelete(request), DeleteResponse.class, out);
   }
 
   @Override
   public void compareAndSet(CompareAndSetRequest request, StreamObserver<CompareAndSetResponse> out) {
-    run(() -> validator.check(request), Command.newBuilder().setCompareAndSet(request).build(),
+    run(() -> validator.check(request), Command.newBuilder().setCompareAndSet(request),
         CompareAndSetResponse.class, out);
+  }
+
+  @Override
+  public void openSession(OpenSessionRequest request, StreamObserver<OpenSessionResponse> out) {
+    run(() -> validator.check(request), Command.newBuilder().setOpenSession(request), OpenSessionResponse.class, out);
   }
 
   @Override
@@ -69,8 +78,12 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
         RangeResponse.class, out);
   }
 
-  private <T extends Message> void run(Runnable validation, Command command, Class<T> type, StreamObserver<T> out) {
-    answer(validation, command, type, out, replica::submit);
+  /**
+   * A write: stamped with this node's clock, the log time sessions expire by (§6.3). Only a leader's
+   * proposal reaches the log, so the stamp is always the proposing leader's.
+   */
+  private <T extends Message> void run(Runnable validation, Command.Builder command, Class<T> type, StreamObserver<T> out) {
+    answer(validation, command.setProposedAtMillis(System.currentTimeMillis()).build(), type, out, replica::submit);
   }
 
   /** Reads go through ReadIndex (§6.4), not the log; serializable ones are answered by this member alone. */
@@ -94,6 +107,8 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
     how.apply(command, deadlineNanos).whenComplete((answer, failure) -> {
       if (failure != null) {
         out.onError(GrpcErrors.toStatus(failure));
+      } else if (answer instanceof SessionRefusal refusal) {
+        out.onError(GrpcErrors.toStatus(refusal));
       } else {
         out.onNext(type.cast(answer));
         out.onCompleted();

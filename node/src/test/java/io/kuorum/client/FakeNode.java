@@ -23,6 +23,8 @@ import io.kuorum.kv.proto.DeleteResponse;
 import io.kuorum.kv.proto.GetRequest;
 import io.kuorum.kv.proto.GetResponse;
 import io.kuorum.kv.proto.KvServiceGrpc;
+import io.kuorum.kv.proto.OpenSessionRequest;
+import io.kuorum.kv.proto.OpenSessionResponse;
 import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.PutResponse;
 import io.kuorum.kv.proto.RangeRequest;
@@ -141,6 +143,13 @@ public final class FakeNode implements AutoCloseable {
     }
     if (reply instanceof Reply.Fail fail) {
       observer.onError(fail.status().asRuntimeException(fail.trailers()));
+    } else if (reply instanceof Reply.ServeThenFail lost) {
+      try {
+        serve.get();
+      } catch (StatusRuntimeException e) {
+        // refused by the store: the status below still stands for the lost answer
+      }
+      observer.onError(lost.status().asRuntimeException());
     } else if (reply instanceof Reply.Serve) {
       T response;
       try {
@@ -180,6 +189,11 @@ public final class FakeNode implements AutoCloseable {
     @Override
     public void range(RangeRequest request, StreamObserver<RangeResponse> observer) {
       answer("Range", observer, () -> store.range(request));
+    }
+
+    @Override
+    public void openSession(OpenSessionRequest request, StreamObserver<OpenSessionResponse> observer) {
+      answer("OpenSession", observer, () -> store.openSession(request));
     }
   }
 

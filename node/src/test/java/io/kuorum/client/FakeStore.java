@@ -1,95 +1,82 @@
 package io.kuorum.client;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import io.grpc.StatusRuntimeException;
+import io.kuorum.kv.KvLimits;
+import io.kuorum.kv.KvStateMachine;
+import io.kuorum.kv.proto.Command;
 import io.kuorum.kv.proto.CompareAndSetRequest;
 import io.kuorum.kv.proto.CompareAndSetResponse;
 import io.kuorum.kv.proto.DeleteRequest;
 import io.kuorum.kv.proto.DeleteResponse;
 import io.kuorum.kv.proto.GetRequest;
 import io.kuorum.kv.proto.GetResponse;
-import io.kuorum.kv.proto.KeyValue;
+import io.kuorum.kv.proto.OpenSessionRequest;
+import io.kuorum.kv.proto.OpenSessionResponse;
 import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.PutResponse;
 import io.kuorum.kv.proto.RangeRequest;
 import io.kuorum.kv.proto.RangeResponse;
-import java.util.Map;
-import java.util.TreeMap;
+import io.kuorum.kv.proto.SessionRefusal;
+import io.kuorum.server.GrpcErrors;
 
 /**
- * The replicated state the fake nodes share: a sorted map whose revision counts applied writes, so
- * a test can tell how many times a write was applied.
+ * The replicated state the fake nodes share: the real key-value state machine, sessions included,
+ * fed one command at a time as if each were the next committed entry. It counts the writes that
+ * changed something, so a test can tell how many times a write was applied.
  */
 public final class FakeStore {
-  private final TreeMap<ByteString, KeyValue> data =
-      new TreeMap<>(ByteString.unsignedLexicographicalComparator());
-  private long revision;
+  private final KvStateMachine state = new KvStateMachine(KvLimits.DEFAULT);
+  private long index;
   private int appliedWrites;
 
   public synchronized PutResponse put(PutRequest request) {
-    long rev = write();
-    data.put(request.getKey(), kv(request.getKey(), request.getValue(), rev));
-    return PutResponse.newBuilder().setRevision(rev).build();
+    return write(Command.newBuilder().setPut(request), PutResponse.class);
   }
 
   public synchronized GetResponse get(GetRequest request) {
-    KeyValue kv = data.get(request.getKey());
-    var response = GetResponse.newBuilder().setRevision(revision).setFound(kv != null);
-    if (kv != null) {
-      response.setKv(kv);
-    }
-    return response.build();
+    return (GetResponse) state.read(Command.newBuilder().setGet(request).build());
   }
 
   public synchronized DeleteResponse delete(DeleteRequest request) {
-    long rev = write();
-    boolean deleted = data.remove(request.getKey()) != null;
-    return DeleteResponse.newBuilder().setDeleted(deleted).setRevision(rev).build();
+    return write(Command.newBuilder().setDelete(request), DeleteResponse.class);
   }
 
   public synchronized CompareAndSetResponse compareAndSet(CompareAndSetRequest request) {
-    long rev = write();
-    KeyValue current = data.get(request.getKey());
-    boolean matches =
-        request.getExpectPresent()
-            ? current != null && current.getValue().equals(request.getExpectedValue())
-            : current == null;
-    if (matches) {
-      data.put(request.getKey(), kv(request.getKey(), request.getNewValue(), rev));
-    }
-    var response = CompareAndSetResponse.newBuilder().setSucceeded(matches).setRevision(rev);
-    if (current != null) {
-      response.setWasPresent(true).setPreviousValue(current.getValue());
-    }
-    return response.build();
+    return write(Command.newBuilder().setCompareAndSet(request), CompareAndSetResponse.class);
+  }
+
+  public synchronized OpenSessionResponse openSession(OpenSessionRequest request) {
+    return (OpenSessionResponse) apply(Command.newBuilder().setOpenSession(request));
   }
 
   public synchronized RangeResponse range(RangeRequest request) {
-    int limit = request.getLimit() == 0 ? 10_000 : request.getLimit();
-    var response = RangeResponse.newBuilder().setRevision(revision);
-    for (Map.Entry<ByteString, KeyValue> e : data.tailMap(request.getPrefix()).entrySet()) {
-      if (!e.getKey().startsWith(request.getPrefix())) {
-        break;
-      }
-      if (response.getKvsCount() == limit) {
-        response.setMore(true);
-        break;
-      }
-      response.addKvs(e.getValue());
-    }
-    return response.build();
+    return (RangeResponse) state.read(Command.newBuilder().setRange(request).build());
   }
 
-  /** How many writes (put, delete, compare-and-set) were applied. */
+  /** How many writes (put, delete, compare-and-set) were applied; a retry answered from its session does not count. */
   public synchronized int appliedWrites() {
     return appliedWrites;
   }
 
-  private long write() {
-    appliedWrites++;
-    return ++revision;
+  /** Applies a write; a session refusal becomes the status the real server sends. */
+  private <T extends Message> T write(Command.Builder command, Class<T> type) {
+    Message answer = apply(command);
+    if (answer instanceof SessionRefusal refusal) {
+      StatusRuntimeException refused = GrpcErrors.toStatus(refusal);
+      throw refused;
+    }
+    if (revision(answer) == index) appliedWrites++; // a retry answers with its first revision
+    return type.cast(answer);
   }
 
-  private static KeyValue kv(ByteString key, ByteString value, long revision) {
-    return KeyValue.newBuilder().setKey(key).setValue(value).setRevision(revision).build();
+  private Message apply(Command.Builder command) {
+    return state.apply(++index, command.setProposedAtMillis(System.currentTimeMillis()).build().toByteArray());
+  }
+
+  private static long revision(Message answer) {
+    if (answer instanceof PutResponse p) return p.getRevision();
+    if (answer instanceof DeleteResponse d) return d.getRevision();
+    return ((CompareAndSetResponse) answer).getRevision();
   }
 }

@@ -33,6 +33,11 @@ final class InProcessCluster implements AutoCloseable {
     return nodes.get(i - 1);
   }
 
+  /** Calls of {@code method} over every node. */
+  int totalCalls(String method) {
+    return nodes.stream().mapToInt(n -> n.calls(method)).sum();
+  }
+
   /** One more node, not among {@link #endpoints()}. */
   FakeNode extraNode(String name) {
     FakeNode node = FakeNode.inProcess(address(name), store);

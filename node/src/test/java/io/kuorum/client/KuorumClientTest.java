@@ -29,15 +29,17 @@ class KuorumClientTest {
   void operationsReachTheLeaderAndReturnItsAnswers() {
     KuorumClient client = cluster.client(FAST);
 
-    assertThat(client.put("a/1", "one")).isEqualTo(1);
-    assertThat(client.put("a/2", "two")).isEqualTo(2);
-    assertThat(client.put("b/1", "other")).isEqualTo(3);
+    // the first write opens the client's session, at index 1
+    assertThat(client.put("a/1", "one")).isEqualTo(2);
+    assertThat(client.put("a/2", "two")).isEqualTo(3);
+    assertThat(client.put("b/1", "other")).isEqualTo(4);
+    assertThat(cluster.node(1).calls("OpenSession")).isEqualTo(1);
 
-    assertThat(client.get("a/1")).contains(kv("a/1", "one", 1));
+    assertThat(client.get("a/1")).contains(kv("a/1", "one", 2));
     assertThat(client.get("missing")).isEmpty();
 
     RangeResult firstOfA = client.range("a/", 1);
-    assertThat(firstOfA.entries()).containsExactly(kv("a/1", "one", 1));
+    assertThat(firstOfA.entries()).containsExactly(kv("a/1", "one", 2));
     assertThat(firstOfA.more()).isTrue();
     assertThat(client.range("a/", 0).entries()).extracting(KeyValue::keyUtf8)
         .containsExactly("a/1", "a/2");
@@ -76,13 +78,14 @@ class KuorumClientTest {
     cluster.node(2).otherwise(Reply.notLeader(3, cluster.node(3).address()));
     KuorumClient client = cluster.client(FAST);
 
-    assertThat(client.put("k", "v")).isEqualTo(1);
+    assertThat(client.put("k", "v")).isEqualTo(2);
     assertThat(client.get("k").map(KeyValue::valueUtf8)).contains("v");
 
     assertThat(cluster.store().appliedWrites()).isEqualTo(1);
     assertThat(cluster.node(1).totalCalls()).isEqualTo(1);
     assertThat(cluster.node(2).totalCalls()).isEqualTo(1);
-    // The second operation went straight to the leader found by the first.
+    // Later calls went straight to the leader found by the first (opening the session).
+    assertThat(cluster.node(3).calls("OpenSession")).isEqualTo(1);
     assertThat(cluster.node(3).calls("Put")).isEqualTo(1);
     assertThat(cluster.node(3).calls("Get")).isEqualTo(1);
   }
@@ -108,7 +111,7 @@ class KuorumClientTest {
     cluster.node(3).otherwise(Reply.notLeader(2, cluster.node(2).address()));
     KuorumClient client = cluster.client(FAST);
 
-    assertThat(client.put("k", "v")).isEqualTo(1);
+    assertThat(client.put("k", "v")).isEqualTo(2);
 
     assertThat(cluster.store().appliedWrites()).isEqualTo(1);
     assertThat(cluster.node(2).calls("Put")).isGreaterThanOrEqualTo(3);
@@ -119,29 +122,60 @@ class KuorumClientTest {
     cluster.node(1).script("Put", Reply.aborted(), Reply.aborted());
     KuorumClient client = cluster.client(FAST);
 
-    assertThat(client.put("k", "v")).isEqualTo(1);
+    assertThat(client.put("k", "v")).isEqualTo(2);
 
     assertThat(cluster.node(1).calls("Put")).isEqualTo(3);
     assertThat(cluster.store().appliedWrites()).isEqualTo(1);
   }
 
   @Test
-  void writeFailingWithoutNotAppliedTrailerIsOutcomeUnknownAndNotRetried() {
-    cluster.node(1).script("Put", Reply.shuttingDownOutcomeUnknown());
+  void aWriteWhoseAnswerWasLostIsRetriedInItsSessionAndAppliedOnce() {
+    cluster.node(1).script("Put", Reply.serveThenFail(Status.UNAVAILABLE.withDescription("connection reset")));
+    // the put's retry is answered by node 2, so the client sends its next write there
+    cluster.node(2).script("CompareAndSet", Reply.serveThenFail(Status.UNAVAILABLE.withDescription("shutting down")));
+    KuorumClient client = cluster.client(FAST);
+
+    assertThat(client.put("k", "v")).isEqualTo(2); // the first attempt's answer, from the session
+    // applying this compare-and-set again would fail: the retry gets the first attempt's success
+    assertThat(client.compareAndSet("k", Optional.of("v"), "w").succeeded()).isTrue();
+
+    assertThat(cluster.totalCalls("Put")).isEqualTo(2);
+    assertThat(cluster.totalCalls("CompareAndSet")).isEqualTo(2);
+    assertThat(cluster.store().appliedWrites()).isEqualTo(2);
+    assertThat(client.get("k").map(KeyValue::valueUtf8)).contains("w");
+  }
+
+  @Test
+  void aWriteOfAForgottenSessionIsSentAgainInANewSessionWhenNoAttemptCanHaveApplied() {
+    KuorumClient client = cluster.client(FAST);
+    client.put("a", "1");
+    cluster.node(1).script("Put", Reply.sessionUnknown());
+
+    assertThat(client.put("b", "2")).isEqualTo(4); // opened session 3, then applied at 4
+
+    assertThat(cluster.node(1).calls("OpenSession")).isEqualTo(2);
+    assertThat(cluster.store().appliedWrites()).isEqualTo(2);
+  }
+
+  @Test
+  void aRetryThatFindsItsSessionForgottenIsOutcomeUnknown() {
+    cluster.node(1).script("Put", Reply.serveThenFail(Status.UNAVAILABLE.withDescription("connection reset")));
+    cluster.node(2).script("Put", Reply.sessionUnknown());
+    cluster.node(3).script("Put", Reply.sessionUnknown());
     KuorumClient client = cluster.client(FAST);
 
     assertThatThrownBy(() -> client.put("k", "v"))
         .isInstanceOf(OutcomeUnknownException.class)
         .hasMessageContaining("may or may not have been applied")
-        .satisfies(e -> assertThat(((KuorumException) e).code()).isEqualTo(Status.Code.UNAVAILABLE));
-
-    assertThat(cluster.node(1).calls("Put")).isEqualTo(1);
-    assertThat(cluster.node(2).totalCalls() + cluster.node(3).totalCalls()).isZero();
+        .hasMessageContaining("forgot session 1");
+    assertThat(cluster.totalCalls("Put")).isEqualTo(2);
+    assertThat(cluster.store().appliedWrites()).isEqualTo(1);
   }
 
   @Test
   void everyKindOfWriteEndsInOutcomeUnknownWhenTheOutcomeIsUnknown() {
-    cluster.node(1).otherwise(Reply.fail(Status.INTERNAL.withDescription("boom")));
+    cluster.node(1).script("Delete", Reply.fail(Status.INTERNAL.withDescription("boom")));
+    cluster.node(1).script("CompareAndSet", Reply.fail(Status.INTERNAL.withDescription("boom")));
     KuorumClient client = cluster.client(FAST);
 
     assertThatThrownBy(() -> client.delete("k")).isInstanceOf(OutcomeUnknownException.class);
@@ -171,7 +205,7 @@ class KuorumClientTest {
     KuorumClient client =
         cluster.client(List.of(cluster.down("ghost"), cluster.node(2).address()), FAST);
 
-    assertThat(client.put("k", "v")).isEqualTo(1);
+    assertThat(client.put("k", "v")).isEqualTo(2);
 
     assertThat(cluster.node(2).calls("Put")).isEqualTo(1);
   }
@@ -223,7 +257,7 @@ class KuorumClientTest {
     assertThatThrownBy(() -> client.get("k")).isInstanceOf(KuorumUnavailableException.class);
 
     assertThat(cluster.store().appliedWrites()).isZero();
-    assertThat(cluster.node(1).calls("Put")).isGreaterThan(1);
+    assertThat(cluster.node(1).calls("OpenSession")).isGreaterThan(1);
   }
 
   @Test
@@ -256,7 +290,7 @@ class KuorumClientTest {
     cluster.node(1).script("Put", Reply.overloaded(), Reply.overloaded());
     KuorumClient client = cluster.client(FAST);
 
-    assertThat(client.put("k", "v")).isEqualTo(1);
+    assertThat(client.put("k", "v")).isEqualTo(2);
 
     assertThat(cluster.node(1).calls("Put")).isEqualTo(3);
     assertThat(cluster.store().appliedWrites()).isEqualTo(1);

@@ -14,6 +14,13 @@ public sealed interface Reply {
   /** Never answer (the client's deadline ends the call). */
   record Hang() implements Reply {}
 
+  /** Apply the call to the store, then fail with this status: the answer is lost on its way back. */
+  record ServeThenFail(Status status) implements Reply {}
+
+  static Reply serveThenFail(Status status) {
+    return new ServeThenFail(status);
+  }
+
   static Reply serve() {
     return new Serve();
   }
@@ -57,6 +64,13 @@ public sealed interface Reply {
   /** UNAVAILABLE without the not-applied trailer: shutting down, outcome unknown. */
   static Reply shuttingDownOutcomeUnknown() {
     return fail(Status.UNAVAILABLE.withDescription("shutting down"));
+  }
+
+  /** FAILED_PRECONDITION, not applied: the cluster no longer knows the write's session. */
+  static Reply sessionUnknown() {
+    var trailers = notApplied();
+    trailers.put(Trailers.SESSION, "unknown");
+    return new Fail(Status.FAILED_PRECONDITION.withDescription("session is unknown: it expired"), trailers);
   }
 
   static Reply invalidArgument(String message) {

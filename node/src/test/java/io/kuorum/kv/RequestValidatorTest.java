@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.kuorum.kv.proto.CompareAndSetRequest;
+import io.kuorum.kv.proto.DeleteRequest;
 import io.kuorum.kv.proto.GetRequest;
+import io.kuorum.kv.proto.OpenSessionRequest;
 import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.RangeRequest;
+import io.kuorum.kv.proto.Session;
 import org.junit.jupiter.api.Test;
 
 class RequestValidatorTest {
@@ -16,6 +19,24 @@ class RequestValidatorTest {
 
   private static ByteString bytes(int n) {
     return ByteString.copyFrom(new byte[n]);
+  }
+
+  @Test
+  void sessionNumbersMustBeUsable() {
+    PutRequest.Builder put = PutRequest.newBuilder().setKey(bytes(1));
+    assertThatThrownBy(() -> v.check(put.setSession(Session.newBuilder().setSequence(1)).build()))
+        .hasMessageContaining("session.id is 0");
+    assertThatThrownBy(() -> v.check(put.setSession(Session.newBuilder().setId(3)).build()))
+        .hasMessageContaining("session.sequence is 0");
+    assertThatThrownBy(() -> v.check(put.setSession(Session.newBuilder().setId(3).setSequence(2).setLowestUnanswered(3)).build()))
+        .hasMessageContaining("lowest_unanswered 3 is above session.sequence 2");
+    assertThatThrownBy(() -> v.check(DeleteRequest.newBuilder().setKey(bytes(1))
+        .setSession(Session.newBuilder().setId(-1).setSequence(1)).build())).hasMessageContaining("below 2^63");
+    assertThatCode(() -> v.check(put.setSession(Session.newBuilder().setId(3).setSequence(2).setLowestUnanswered(2)).build()))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> v.check(OpenSessionRequest.newBuilder().setTtlSeconds(86_401).build()))
+        .hasMessageContaining("ttl_seconds 86401 is outside 1..86400");
+    assertThatCode(() -> v.check(OpenSessionRequest.getDefaultInstance())).doesNotThrowAnyException();
   }
 
   @Test
