@@ -61,6 +61,7 @@ public final class KvStateMachine {
 
   private NavigableMap<ByteString, KeyValue> data = new TreeMap<>(KEY_ORDER);
   private SessionTable sessions = new SessionTable();
+  private long retriesBeforeRestore;
   private final KvLimits limits;
   private final boolean sessionsLeftOutOfSnapshots;
   private long appliedIndex;
@@ -156,6 +157,11 @@ public final class KvStateMachine {
     return sessions.size();
   }
 
+  /** Session writes answered from the session table since this node started: retries not applied twice. */
+  public long sessionRetriesAnswered() {
+    return retriesBeforeRestore + sessions.retriesAnswered();
+  }
+
   /** A hash of the whole state (keys, values, revisions, sessions), equal on members that hold the same state. */
   public int stateHash() {
     return 31 * (31 * data.hashCode() + Long.hashCode(logTimeMillis)) + sessions.stateHash();
@@ -217,6 +223,7 @@ public final class KvStateMachine {
     data = restored;
     appliedIndex = index;
     logTimeMillis = restoredLogTime;
+    retriesBeforeRestore += sessions.retriesAnswered();
     sessions = restoredSessions;
   }
 

@@ -59,6 +59,8 @@ final class SessionTable {
 
   /** In order of last activity, least recent first: touching a session moves it to the end. */
   private final LinkedHashMap<Long, ClientSession> sessions = new LinkedHashMap<>();
+  /** Retries answered with their first answer, since this table was created: a statistic, not state. */
+  private long retriesAnswered;
 
   /** Opens a session numbered {@code index}; returns its TTL. Makes room by expiry, then by eviction. */
   int open(long index, int requestedTtlSeconds, long logTimeMillis) {
@@ -87,7 +89,10 @@ final class SessionTable {
           + " applied; open a new session");
     }
     Message first = s.answers.get(request.getSequence());
-    if (first != null) return first;
+    if (first != null) {
+      retriesAnswered++;
+      return first;
+    }
     if (request.getSequence() < s.lowestUnanswered) {
       return refusal(SessionRefusal.Reason.ANSWER_FORGOTTEN, "write " + request.getSequence() + " of session "
           + s.id + " was answered and acknowledged (lowest_unanswered " + s.lowestUnanswered + "); a client must not"
@@ -108,6 +113,10 @@ final class SessionTable {
 
   int size() {
     return sessions.size();
+  }
+
+  long retriesAnswered() {
+    return retriesAnswered;
   }
 
   private void touch(ClientSession s, long logTimeMillis) {

@@ -55,7 +55,9 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
         .setLastIndex(s.lastIndex())
         .setVersion(VERSION)
         .setJoint(s.configuration().isJoint())
-        .setTransferringTo(s.transferTarget().orElse(0));
+        .setTransferringTo(s.transferTarget().orElse(0))
+        .setSessions(s.sessions())
+        .setSessionRetries(s.sessionRetries());
     if (s.leaderId().isPresent()) {
       s.directory().member(s.leaderId().getAsLong()).ifPresent(m -> b.setLeaderClientAddress(m.clientAddress()));
     }

@@ -16,10 +16,12 @@ import java.util.OptionalLong;
  * @param progress as leader: every other member's replication progress; empty otherwise
  * @param transferTarget as leader: the member leadership is being handed to
  * @param tickMs length of a Raft tick, to turn tick counts into time
+ * @param sessions client sessions open in the state machine
+ * @param sessionRetries session writes answered from the session table since the node started
  */
 public record NodeStatus(long id, boolean member, Role role, long term, OptionalLong leaderId, long commitIndex,
     long appliedIndex, long lastIndex, Configuration configuration, MemberDirectory directory,
-    Map<Long, MemberProgress> progress, OptionalLong transferTarget, long tickMs) {
+    Map<Long, MemberProgress> progress, OptionalLong transferTarget, long tickMs, int sessions, long sessionRetries) {
 
   /**
    * The role as users read it: {@code leader}, {@code follower}, ..., {@code waiting} before the node is

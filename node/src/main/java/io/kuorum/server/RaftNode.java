@@ -548,7 +548,7 @@ public final class RaftNode implements Replica {
   private NodeStatus snapshot() {
     return new NodeStatus(config.id(), core.configuration().members().contains(config.id()), core.role(), core.term(), core.leader(),
         core.commitIndex(), core.appliedIndex(), core.lastIndex(), core.configuration(), directory, core.progress(),
-        core.transferTarget(), config.tickMs());
+        core.transferTarget(), config.tickMs(), stateMachine.sessionCount(), stateMachine.sessionRetriesAnswered());
   }
 
   private void fail(Throwable cause) {
