@@ -57,6 +57,19 @@ final class ConfigurationHistory {
     byIndex.put(index, atSnapshot);
   }
 
+  /**
+   * Whether {@code id} votes in a configuration that may still decide elections: the one in force at
+   * {@code commitIndex} or any later one. Dissertation §4.2.2: a server that is not in its latest,
+   * uncommitted configuration may still be needed until that configuration commits; a member running
+   * the earlier configuration may need its vote, and it may hold the only copy of the new entry.
+   */
+  boolean mayStillDecide(long id, long commitIndex) {
+    for (ConfigurationEntry e : byIndex.tailMap(byIndex.floorKey(commitIndex), true).values()) {
+      if (e.configuration().isVoter(id)) return true;
+    }
+    return false;
+  }
+
   Configuration latest() {
     return latestEntry().configuration();
   }

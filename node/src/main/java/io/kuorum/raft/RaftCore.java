@@ -155,7 +155,9 @@ public final class RaftCore {
         leadership.broadcastHeartbeat();
       }
     } else if (electionElapsed >= randomizedElectionTimeout) {
-      if (configuration().isVoter(config.id())) {
+      // §4.2.2: also a voter that an uncommitted configuration removes; it counts its own vote only if the
+      // latest configuration has it (quorum() is the latest's).
+      if (configurations.mayStillDecide(config.id(), log.committed())) {
         campaign(config.preVote(), false, "election timeout after " + electionElapsed + " ticks");
       } else {
         // Learners, removed members and nodes not yet added never campaign.

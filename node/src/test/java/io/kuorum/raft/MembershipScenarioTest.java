@@ -44,6 +44,34 @@ class MembershipScenarioTest {
     }
   }
 
+  /**
+   * Dissertation §4.2.2: a server not in its latest configuration may still be needed until that
+   * configuration commits. Here the old leader holds C_new={2} uncommitted and restarts; node 2 never
+   * got C_new and still runs the joint configuration, so it needs node 1's vote, which node 1 (whose log
+   * is longer) refuses. Only node 1 can finish the change, so it must campaign though C_new excludes it.
+   */
+  @Test
+  void aLeaderRemovedByAnUncommittedCNewStillCampaignsToFinishTheChange() {
+    TestCluster c = TestCluster.ledBy1(1);
+    addCaughtUpLearners(c, 2);
+    long jointAt = c.node(1).lastIndex() + 1;
+    c.dropWhen(m -> m instanceof AppendEntries ae && ae.entries().stream().anyMatch(e -> e.index() > jointAt));
+    c.node(1).changeVoters(Set.of(2L), CTX);
+    c.stabilize();
+    assertThat(c.node(1).configuration()).as("node 1 appended C_new").isEqualTo(Configuration.of(Set.of(2L)));
+    assertThat(c.node(2).configuration().isJoint()).as("node 2 never got it").isTrue();
+    c.crash(1);
+    c.restart(1);
+    c.healAll();
+
+    c.tickAll(100);
+
+    assertThat(c.node(2).role()).as("node 2 leads C_new once node 1 committed it").isEqualTo(Role.LEADER);
+    assertThat(c.node(2).configuration()).isEqualTo(Configuration.of(Set.of(2L)));
+    assertThat(c.node(2).commitIndex()).isGreaterThanOrEqualTo(jointAt + 1);
+    assertThat(c.node(1).role()).isEqualTo(Role.FOLLOWER);
+  }
+
   @Test
   void theJointConfigurationNeedsAMajorityOfBothOldAndNew() {
     TestCluster c = TestCluster.ledBy1(3);

@@ -116,9 +116,11 @@ final class InvariantChecker {
     }
     for (RoleChange rc : r.roleChanges()) {
       if (rc.role() == Role.LEADER) becameLeader(node, rc.term());
-      // Learners, removed members and nodes not yet added never campaign.
+      // Learners, removed members and nodes not yet added never campaign; a voter that the latest
+      // configuration removes may, until that configuration commits (dissertation §4.2.2).
       boolean campaigns = rc.role() == Role.CANDIDATE || rc.role() == Role.PRE_CANDIDATE;
-      if (campaigns && !node.core().configuration().isVoter(node.id)) {
+      boolean removalPending = node.core().configurationIndex() > node.core().commitIndex();
+      if (campaigns && !node.core().configuration().isVoter(node.id) && !removalPending) {
         violation("node " + node.id + " campaigned in term " + rc.term() + " but is not a voter of " + node.core().configuration());
       }
     }
