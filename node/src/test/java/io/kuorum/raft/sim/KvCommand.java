@@ -1,46 +1,60 @@
 package io.kuorum.raft.sim;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import io.kuorum.check.KvInput;
 import io.kuorum.check.KvOutput;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import io.kuorum.kv.proto.Command;
+import io.kuorum.kv.proto.CompareAndSetRequest;
+import io.kuorum.kv.proto.CompareAndSetResponse;
+import io.kuorum.kv.proto.GetRequest;
+import io.kuorum.kv.proto.GetResponse;
+import io.kuorum.kv.proto.PutRequest;
+import io.kuorum.kv.proto.PutResponse;
+import io.kuorum.kv.proto.Session;
 import java.util.Optional;
 
-/** A client operation as it travels through the log of the simulated cluster, and its effect on a map. */
-record KvCommand(long opId, String key, KvInput input) {
+/**
+ * A client operation of the simulated cluster, as the real key-value state machine takes it: a protobuf
+ * {@link Command}, in a client session when {@code session} is present (writes only, dissertation §6.3).
+ */
+record KvCommand(long opId, String key, KvInput input, Optional<Session> session) {
 
-  private static final String SEP = "\u0001";
-  private static final String ABSENT = "\u0002";
-
-  byte[] encode() {
-    String body;
-    if (input instanceof KvInput.Put p) body = "P" + SEP + p.value();
-    else if (input instanceof KvInput.Cas c) body = "C" + SEP + c.expected().orElse(ABSENT) + SEP + c.newValue();
-    else body = "G";
-    return (opId + SEP + key + SEP + body).getBytes(StandardCharsets.UTF_8);
+  KvCommand(long opId, String key, KvInput input) {
+    this(opId, key, input, Optional.empty());
   }
 
-  static KvCommand decode(byte[] data) {
-    String[] f = new String(data, StandardCharsets.UTF_8).split(SEP, -1);
-    KvInput input = switch (f[2]) {
-      case "P" -> new KvInput.Put(f[3]);
-      case "C" -> new KvInput.Cas(ABSENT.equals(f[3]) ? Optional.empty() : Optional.of(f[3]), f[4]);
-      default -> new KvInput.Get();
-    };
-    return new KvCommand(Long.parseLong(f[0]), f[1], input);
+  /** The same write as write {@code sequence} of session {@code id}; one write in flight, so nothing below it is unanswered. */
+  KvCommand inSession(long id, long sequence) {
+    return new KvCommand(opId, key, input, Optional.of(Session.newBuilder().setId(id).setSequence(sequence)
+        .setLowestUnanswered(sequence).build()));
   }
 
-  /** Applies this command to {@code state} and returns what the client sees. */
-  KvOutput applyTo(Map<String, String> state) {
+  boolean isWrite() {
+    return !(input instanceof KvInput.Get);
+  }
+
+  Command toProto() {
+    ByteString k = ByteString.copyFromUtf8(key);
     if (input instanceof KvInput.Put p) {
-      state.put(key, p.value());
-      return new KvOutput.PutDone();
+      PutRequest.Builder put = PutRequest.newBuilder().setKey(k).setValue(ByteString.copyFromUtf8(p.value()));
+      session.ifPresent(put::setSession);
+      return Command.newBuilder().setPut(put).build();
     }
     if (input instanceof KvInput.Cas c) {
-      boolean ok = Optional.ofNullable(state.get(key)).equals(c.expected());
-      if (ok) state.put(key, c.newValue());
-      return new KvOutput.CasResult(ok);
+      CompareAndSetRequest.Builder cas = CompareAndSetRequest.newBuilder().setKey(k).setExpectPresent(c.expected().isPresent())
+          .setExpectedValue(ByteString.copyFromUtf8(c.expected().orElse(""))).setNewValue(ByteString.copyFromUtf8(c.newValue()));
+      session.ifPresent(cas::setSession);
+      return Command.newBuilder().setCompareAndSet(cas).build();
     }
-    return new KvOutput.GetResult(Optional.ofNullable(state.get(key)));
+    return Command.newBuilder().setGet(GetRequest.newBuilder().setKey(k)).build();
+  }
+
+  /** What the client sees of the state machine's answer to a put, get or compare-and-set. */
+  static KvOutput output(Message answer) {
+    if (answer instanceof PutResponse) return new KvOutput.PutDone();
+    if (answer instanceof CompareAndSetResponse c) return new KvOutput.CasResult(c.getSucceeded());
+    GetResponse g = (GetResponse) answer;
+    return new KvOutput.GetResult(g.getFound() ? Optional.of(g.getKv().getValue().toStringUtf8()) : Optional.empty());
   }
 }

@@ -3,8 +3,11 @@ package io.kuorum.raft.sim;
 import io.kuorum.check.History;
 import io.kuorum.check.KvInput;
 import io.kuorum.check.KvOutput;
+import io.kuorum.kv.proto.OpenSessionResponse;
+import io.kuorum.kv.proto.SessionRefusal;
 import io.kuorum.raft.ProposeResult;
 import io.kuorum.raft.ReadResult;
+import com.google.protobuf.Message;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +18,16 @@ import java.util.Random;
  * A client that runs one operation at a time against the cluster and records it in the history. It
  * looks for the leader (following hints), and gives up on an operation after a timeout: if the
  * operation was accepted somewhere, its outcome is then unknown; if not, it never happened.
+ *
+ * <p>With sessions (§6.3), a write is numbered in the client's session, and an attempt that gets no
+ * answer in time, or whose entry was overwritten, is sent again with the same number, like the real
+ * client: the cluster applies it once and answers every attempt with the first answer. A write whose
+ * session the cluster forgot was not applied by that attempt; the next write opens a new session.
  */
 final class SimClient {
+
+  /** Short, so sessions also expire in the simulation: a client cut off for a second loses its session. */
+  private static final int SESSION_TTL_SECONDS = 1;
 
   private final int id;
   private final Simulation sim;
@@ -35,6 +46,12 @@ final class SimClient {
   private boolean accepted;
   private boolean finished = true;
   private boolean viaReadIndex;
+  /** Session writes: the open session (0: none yet), the last number used, and whether one is being opened. */
+  private long sessionId;
+  private long sequence;
+  private boolean opening;
+  /** Attempts of the current write accepted by some leader: any of them may have been applied. */
+  private int acceptedAttempts;
   int ok;
   int unknown;
   int failed;
@@ -70,7 +87,12 @@ final class SimClient {
         && readChoice.nextInt(100) < config.readIndexPercent();
     accepted = false;
     finished = false;
+    acceptedAttempts = 0;
     sim.events().after(config.opTimeoutMs(), () -> timeout(op));
+    if (config.sessions() && command.isWrite()) {
+      if (sessionId == 0) opening = true;
+      else command = command.inSession(sessionId, ++sequence);
+    }
     attempt(op);
   }
 
@@ -88,10 +110,21 @@ final class SimClient {
         else retryElsewhere(op, ((ReadResult.NotLeader) r).leaderHint().orElse(-1));
         return;
       }
-      ProposeResult r = node.propose(command);
-      if (r instanceof ProposeResult.Accepted) accepted = true;
-      else if (r instanceof ProposeResult.NotLeader nl) retryElsewhere(op, nl.leaderHint().orElse(-1));
+      ProposeResult r = opening ? node.openSession(op, SESSION_TTL_SECONDS) : node.propose(command);
+      if (r instanceof ProposeResult.Accepted) {
+        accepted = true;
+        if (config.sessions()) awaitAnswer(op, opening ? acceptedAttempts : ++acceptedAttempts);
+      } else if (r instanceof ProposeResult.NotLeader nl) retryElsewhere(op, nl.leaderHint().orElse(-1));
       else retryElsewhere(op, -1); // refused while handing leadership over: another node will lead
+    });
+  }
+
+  /** An accepted attempt that stays unanswered is sent again, to whichever node leads by then. */
+  private void awaitAnswer(long op, int attemptNumber) {
+    sim.events().after(config.opTimeoutMs() / 4, () -> {
+      if (op != opId || finished || !accepted || attemptNumber != acceptedAttempts) return;
+      accepted = false;
+      retryElsewhere(op, -1);
     });
   }
 
@@ -101,8 +134,42 @@ final class SimClient {
     sim.events().after(5 + random.nextInt(10), () -> attempt(op));
   }
 
-  void committed(long op, KvOutput output) {
+  /** The state machine's answer to one of this operation's attempts (any attempt: a retry gets the first answer). */
+  void answered(long op, Message answer) {
     if (op != opId || finished) return;
+    if (answer instanceof OpenSessionResponse opened) {
+      if (!opening) return; // a duplicate open, answered after the write moved on: that session stays unused
+      sessionId = opened.getSessionId();
+      opening = false;
+      command = command.inSession(sessionId, ++sequence);
+      accepted = false;
+      attempt(op);
+      return;
+    }
+    if (answer instanceof SessionRefusal refusal) {
+      sessionRefused(op, refusal);
+      return;
+    }
+    committed(op, KvCommand.output(answer));
+  }
+
+  private void sessionRefused(long op, SessionRefusal refusal) {
+    if (refusal.getReason() != SessionRefusal.Reason.UNKNOWN_SESSION) {
+      sim.violation("client " + id + " got an unexpected session refusal: " + refusal.getMessage());
+    }
+    sessionId = 0;
+    // This attempt was not applied; an earlier one may have been, before the cluster forgot the session.
+    if (acceptedAttempts > 1) {
+      history.unknown(op);
+      unknown++;
+    } else {
+      history.fail(op);
+      failed++;
+    }
+    finish();
+  }
+
+  private void committed(long op, KvOutput output) {
     history.ok(op, output, sim.events().now());
     if (command.input() instanceof KvInput.Put p) lastSeen.put(command.key(), p.value());
     if (output instanceof KvOutput.GetResult g) g.value().ifPresent(v -> lastSeen.put(command.key(), v));
@@ -119,6 +186,12 @@ final class SimClient {
 
   void lost(long op) {
     if (op != opId || finished) return;
+    if (config.sessions() && (command.isWrite() || opening)) {
+      // Another attempt may still have been applied: only a retry in the session can tell.
+      accepted = false;
+      retryElsewhere(op, -1);
+      return;
+    }
     history.fail(op);
     failed++;
     finish();
@@ -126,7 +199,7 @@ final class SimClient {
 
   private void timeout(long op) {
     if (op != opId || finished) return;
-    if (accepted) {
+    if (config.sessions() && command.isWrite() ? acceptedAttempts > 0 : accepted) {
       history.unknown(op);
       unknown++;
     } else {

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param spareNodes nodes started without a configuration, waiting to be added (ids after the voters)
  * @param snapshotEvery average number of applied entries between two snapshots of a node (0: never)
  * @param readIndexPercent share of the clients' reads served by ReadIndex (§6.4) rather than through the log
+ * @param sessions whether clients write in sessions (§6.3) and retry writes until they get an answer,
+ *     or send each write once and leave its outcome unknown when no answer comes
  */
 record SimConfig(
     int nodes,
@@ -43,7 +45,8 @@ record SimConfig(
     Membership membership,
     int spareNodes,
     int snapshotEvery,
-    int readIndexPercent) {
+    int readIndexPercent,
+    boolean sessions) {
 
   /** How the {@link MembershipDriver} changes the cluster. */
   enum Membership {
@@ -57,52 +60,59 @@ record SimConfig(
 
   static SimConfig standard(int nodes) {
     return new SimConfig(nodes, 10, 10, true, true, 8_000, 4_000, 4, 4, 1_000, 150, 1_200, 3, 1, 4, 8, 4, Set.of(),
-        false, Membership.FIXED, 0, 0, 50);
+        false, Membership.FIXED, 0, 0, 50, true);
   }
 
   /** No faults at all: the whole run is calm. */
   SimConfig withoutFaults() {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, 0, chaosMs + calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent);
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, sessions);
   }
 
   /** Every node snapshots its state machine and compacts its log about every {@code entries} applied entries. */
   SimConfig withSnapshots(int entries) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, entries, readIndexPercent);
+        mutations, everyBatchWaits, membership, spareNodes, entries, readIndexPercent, sessions);
   }
 
   /** A run whose voters change while faults happen; spare nodes wait to be added. */
   SimConfig withMembership(Membership how, int spares) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, how, spares, snapshotEvery, readIndexPercent);
+        mutations, everyBatchWaits, how, spares, snapshotEvery, readIndexPercent, sessions);
   }
 
   SimConfig withMutation(Mutation m) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        Set.of(m), everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent);
+        Set.of(m), everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, sessions);
   }
 
   SimConfig withElectionRules(boolean withPreVote, boolean withCheckQuorum) {
     return new SimConfig(nodes, tickMs, electionTicks, withPreVote, withCheckQuorum, chaosMs, calmMs, clients, keys,
         opTimeoutMs, faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend,
-        maxInflightAppends, mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent);
+        maxInflightAppends, mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, sessions);
   }
 
   /** More crashes, slower disks and one entry per append: the interleavings that expose persistence bugs. */
   SimConfig crashHeavy() {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
-        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations, true, membership, spareNodes, snapshotEvery, readIndexPercent);
+        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations, true, membership, spareNodes, snapshotEvery, readIndexPercent, sessions);
+  }
+
+  /** Clients write in sessions and retry, or (false) send each write once. */
+  SimConfig withSessions(boolean on) {
+    return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
+        faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, on);
   }
 
   /** {@code percent} of the clients' reads go through ReadIndex, the rest through the log. */
   SimConfig withReadIndexPercent(int percent) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, percent);
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, percent, sessions);
   }
 }

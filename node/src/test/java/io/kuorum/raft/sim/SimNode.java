@@ -1,6 +1,9 @@
 package io.kuorum.raft.sim;
 
-import io.kuorum.check.KvOutput;
+import io.kuorum.kv.KvLimits;
+import io.kuorum.kv.KvStateMachine;
+import io.kuorum.kv.proto.Command;
+import io.kuorum.kv.proto.OpenSessionRequest;
 import io.kuorum.raft.Entry;
 import io.kuorum.raft.Message;
 import io.kuorum.raft.ProposeResult;
@@ -10,11 +13,14 @@ import io.kuorum.raft.ReadResult;
 import io.kuorum.raft.ReadState;
 import io.kuorum.raft.Ready;
 import io.kuorum.raft.Snapshot;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 
 /**
  * One simulated server: a core, its disk, a key-value state machine and the runtime loop that carries
@@ -33,14 +39,14 @@ final class SimNode {
     /** The node took ({@code installed} false) or installed a snapshot whose state has {@code stateHash}. */
     void snapshot(SimNode node, Snapshot snapshot, int stateHash, boolean installed);
 
-    /** The entry a client's proposal was accepted at is applied: it is the client's, with this output. */
-    void proposalCommitted(long opId, KvOutput output);
+    /** The entry a client's proposal was accepted at is applied: it is the client's, with the state machine's answer. */
+    void proposalCommitted(long opId, com.google.protobuf.Message answer);
 
     /** A different entry was applied where the proposal was accepted: it never takes effect. */
     void proposalLost(long opId);
 
     /** A read confirmed by ReadIndex (§6.4) was served from the state once its index was applied. */
-    void readServed(long opId, KvOutput output);
+    void readServed(long opId, com.google.protobuf.Message answer);
 
     /** The node stopped leading before it confirmed the read: retry it, at {@code leaderHint} if known. */
     void readAbandoned(long opId, long leaderHint);
@@ -71,7 +77,8 @@ final class SimNode {
   private int incarnation;
   private final ArrayDeque<Ready> syncing = new ArrayDeque<>();
   private long lastSyncAt;
-  private Map<String, String> state = new TreeMap<>();
+  /** The real key-value state machine, sessions included. */
+  private KvStateMachine state;
   private final Map<Long, Waiter> waitersByIndex = new HashMap<>();
   private final Map<Long, KvCommand> readsById = new HashMap<>();
   private final ArrayDeque<ConfirmedRead> confirmedReads = new ArrayDeque<>();
@@ -96,7 +103,7 @@ final class SimNode {
   void start(long tickMs) {
     core = RaftCore.start(config, disk.hardState(), disk.snapshot(), disk.log(), new Random(random.nextLong()));
     up = true;
-    state = disk.snapshot().map(s -> decodeState(s.data())).orElseGet(TreeMap::new);
+    state = disk.snapshot().map(s -> restored(s.data())).orElseGet(this::emptyState);
     appliedIndex = disk.snapshot().map(Snapshot::index).orElse(0L);
     snapshotAfter = nextSnapshotDistance();
     int life = incarnation;
@@ -145,8 +152,18 @@ final class SimNode {
 
   /** A client's request; the answer comes later through the observer, when the entry is applied. */
   ProposeResult propose(KvCommand command) {
-    ProposeResult result = core.propose(command.encode());
-    if (result instanceof ProposeResult.Accepted a) waitersByIndex.put(a.index(), new Waiter(command.opId(), a.index(), a.term()));
+    return propose(command.opId(), command.toProto().toBuilder());
+  }
+
+  /** A client opens a session (§6.3); the answer, with the session's id, comes through the observer. */
+  ProposeResult openSession(long opId, int ttlSeconds) {
+    return propose(opId, Command.newBuilder().setOpenSession(OpenSessionRequest.newBuilder().setTtlSeconds(ttlSeconds)));
+  }
+
+  /** Stamped with the simulated clock, as a leader stamps its proposals: the log time sessions expire by. */
+  private ProposeResult propose(long opId, Command.Builder command) {
+    ProposeResult result = core.propose(command.setProposedAtMillis(events.now()).build().toByteArray());
+    if (result instanceof ProposeResult.Accepted a) waitersByIndex.put(a.index(), new Waiter(opId, a.index(), a.term()));
     drive();
     return result;
   }
@@ -191,9 +208,9 @@ final class SimNode {
     if (r.snapshot().isPresent()) {
       Snapshot s = r.snapshot().get();
       disk.installSnapshot(s);
-      state = decodeState(s.data());
+      state = restored(s.data());
       appliedIndex = s.index();
-      observer.snapshot(this, s, state.hashCode(), true);
+      observer.snapshot(this, s, state.stateHash(), true);
     }
     disk.write(r.hardState(), r.entries());
     r.sendAfterPersist().forEach(network::send);
@@ -219,7 +236,7 @@ final class SimNode {
     // Confirmed indexes never decrease (a leader's commit index only grows), so the queue is in order.
     while (!confirmedReads.isEmpty() && confirmedReads.peekFirst().index() <= appliedIndex) {
       KvCommand read = confirmedReads.pollFirst().command();
-      observer.readServed(read.opId(), read.applyTo(state));
+      observer.readServed(read.opId(), state.read(read.toProto()));
     }
   }
 
@@ -228,9 +245,9 @@ final class SimNode {
     if (snapshotAfter <= 0) return;
     long at = core.appliedIndex();
     if (at - (core.firstIndex() - 1) < snapshotAfter || core.compactableIndex() < at) return;
-    Snapshot s = core.compact(at, encodeState(state));
+    Snapshot s = core.compact(at, encoded(state));
     disk.saveSnapshot(s);
-    observer.snapshot(this, s, state.hashCode(), false);
+    observer.snapshot(this, s, state.stateHash(), false);
     snapshotAfter = nextSnapshotDistance();
   }
 
@@ -238,20 +255,28 @@ final class SimNode {
     return snapshotEvery <= 0 ? 0 : snapshotEvery / 2 + random.nextInt(snapshotEvery);
   }
 
-  private static byte[] encodeState(Map<String, String> state) {
-    StringBuilder sb = new StringBuilder();
-    state.forEach((k, v) -> sb.append(k).append('\u0000').append(v).append('\n'));
-    return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  private KvStateMachine emptyState() {
+    return new KvStateMachine(KvLimits.DEFAULT, config.mutations());
   }
 
-  private static Map<String, String> decodeState(byte[] data) {
-    Map<String, String> out = new TreeMap<>();
-    for (String line : new String(data, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-      if (line.isEmpty()) continue;
-      int sep = line.indexOf('\u0000');
-      out.put(line.substring(0, sep), line.substring(sep + 1));
+  private static byte[] encoded(KvStateMachine state) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      state.writeSnapshot(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return out;
+    return out.toByteArray();
+  }
+
+  private KvStateMachine restored(byte[] payload) {
+    KvStateMachine restored = emptyState();
+    try {
+      restored.restore(new ByteArrayInputStream(payload));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return restored;
   }
 
   private void apply(Entry e) {
@@ -259,12 +284,13 @@ final class SimNode {
     Waiter w = waitersByIndex.remove(e.index());
     boolean ours = w != null && w.term() == e.term();
     if (e.type() != Entry.Type.COMMAND) {
-      observer.applied(this, e, state.hashCode());
+      state.skip(e.index());
+      observer.applied(this, e, state.stateHash());
       if (w != null) observer.proposalLost(w.opId());
       return;
     }
-    KvOutput out = KvCommand.decode(e.data()).applyTo(state);
-    observer.applied(this, e, state.hashCode());
+    com.google.protobuf.Message out = state.apply(e.index(), e.data());
+    observer.applied(this, e, state.stateHash());
     if (ours) observer.proposalCommitted(w.opId(), out);
     else if (w != null) observer.proposalLost(w.opId());
   }

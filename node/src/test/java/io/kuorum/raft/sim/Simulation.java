@@ -3,7 +3,6 @@ package io.kuorum.raft.sim;
 import io.kuorum.check.CheckResult;
 import io.kuorum.check.History;
 import io.kuorum.check.KvInput;
-import io.kuorum.check.KvOutput;
 import io.kuorum.check.LinearizabilityChecker;
 import io.kuorum.raft.Entry;
 import io.kuorum.raft.ProposeResult;
@@ -175,12 +174,12 @@ final class Simulation implements SimNode.Observer {
   }
 
   @Override
-  public void proposalCommitted(long opId, KvOutput output) {
+  public void proposalCommitted(long opId, com.google.protobuf.Message answer) {
     if (opId == PROBE_OP) {
       if (recoveredAt < 0 && healedAt >= 0) recoveredAt = events.now();
       return;
     }
-    clients.forEach(c -> c.committed(opId, output));
+    clients.forEach(c -> c.answered(opId, answer));
   }
 
   @Override
@@ -193,8 +192,8 @@ final class Simulation implements SimNode.Observer {
   }
 
   @Override
-  public void readServed(long opId, KvOutput output) {
-    clients.forEach(c -> c.committed(opId, output));
+  public void readServed(long opId, com.google.protobuf.Message answer) {
+    clients.forEach(c -> c.answered(opId, answer));
   }
 
   @Override
