@@ -21,5 +21,16 @@ public enum Mutation {
   /** A new leader serves reads before committing an entry of its term, against §6.4 step 1: its commit index may lag. */
   READ_BEFORE_OWN_TERM_COMMIT,
   /** A leader confirms reads at once, without a quorum answering a heartbeat round, against §6.4 step 3. */
-  READ_WITHOUT_QUORUM_ROUND
+  READ_WITHOUT_QUORUM_ROUND,
+  /**
+   * A leader serves lease reads while it hands leadership over, against §6.4.1 with §3.10: the target's
+   * transfer votes are granted by voters that still keep this leader's lease, so a new leader may commit
+   * writes that the old one, its lease apparently intact, does not see.
+   */
+  LEASE_DURING_TRANSFER,
+  /**
+   * A leader's lease runs from its latest heartbeat sent rather than from one a quorum answered, against
+   * §6.4.1: a leader cut off from the others keeps serving from its state after they elected another.
+   */
+  LEASE_FROM_SEND
 }
