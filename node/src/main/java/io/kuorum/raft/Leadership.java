@@ -52,8 +52,6 @@ final class Leadership {
    * the wire after the transfer is abandoned, and the target's transfer votes ignore leases (§3.10).
    */
   private boolean transferStarted;
-  /** When heartbeats last went to every follower (only the broken {@link Mutation#LEASE_FROM_SEND} times a lease by it). */
-  private long lastBroadcastAt;
 
   private record CatchUp(long addedAtTick, OptionalLong caughtUpAtTick) {}
 
@@ -148,10 +146,8 @@ final class Leadership {
    * started in this term. Otherwise it takes the ReadIndex path: slower, never wrong.
    */
   void leaseRead(long readId) {
-    boolean transferSafe = !transferStarted || config.broken(Mutation.LEASE_DURING_TRANSFER);
-    boolean leaseHolds = config.broken(Mutation.LEASE_FROM_SEND)
-        ? ticks - lastBroadcastAt < config.leaseTicks() : lease.holds(ticks, quorum);
-    if (committedInTerm() && transferSafe && leaseHolds) {
+    boolean ownTermCommitted = committedInTerm() || config.broken(Mutation.LEASE_BEFORE_OWN_TERM_COMMIT);
+    if (ownTermCommitted && !transferStarted && lease.holds(ticks, quorum)) {
       outbox.read(new ReadState.Confirmed(readId, log.committed()));
     } else {
       read(readId);
@@ -193,7 +189,6 @@ final class Leadership {
   }
 
   void broadcastHeartbeat() {
-    lastBroadcastAt = ticks;
     followers.forEach(this::sendHeartbeat);
   }
 

@@ -23,14 +23,8 @@ public enum Mutation {
   /** A leader confirms reads at once, without a quorum answering a heartbeat round, against §6.4 step 3. */
   READ_WITHOUT_QUORUM_ROUND,
   /**
-   * A leader serves lease reads while it hands leadership over, against §6.4.1 with §3.10: the target's
-   * transfer votes are granted by voters that still keep this leader's lease, so a new leader may commit
-   * writes that the old one, its lease apparently intact, does not see.
+   * A new leader serves lease reads before an entry of its term commits, against §6.4.1 with §6.4 step 1:
+   * its lease is real, but its commit index may lag behind its predecessor's.
    */
-  LEASE_DURING_TRANSFER,
-  /**
-   * A leader's lease runs from its latest heartbeat sent rather than from one a quorum answered, against
-   * §6.4.1: a leader cut off from the others keeps serving from its state after they elected another.
-   */
-  LEASE_FROM_SEND
+  LEASE_BEFORE_OWN_TERM_COMMIT
 }

@@ -13,6 +13,7 @@ import io.kuorum.raft.Snapshot;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 
@@ -151,12 +152,33 @@ final class SimNode {
     return result;
   }
 
-  /** A linearizable read by ReadIndex (§6.4): no log entry; the answer comes through the observer. */
+  /**
+   * A linearizable read by ReadIndex (§6.4): no log entry; the answer comes through the observer. A
+   * follower asks its leader for the read index.
+   */
   ReadResult read(KvCommand command) {
-    ReadResult result = core.requestRead(command.opId());
+    return track(command, core.requestRead(command.opId()));
+  }
+
+  /** A lease read (§6.4.1): confirmed at once while the leader's lease holds; answered like {@link #read}. */
+  ReadResult leaseRead(KvCommand command) {
+    return track(command, core.requestLeaseRead(command.opId()));
+  }
+
+  private ReadResult track(KvCommand command, ReadResult result) {
     if (result instanceof ReadResult.Pending) readsById.put(command.opId(), command);
     drive();
     return result;
+  }
+
+  /** A serializable read: this member's own state, whatever its role; none from a node that is not a member. */
+  Optional<KvOutput> readLocal(KvCommand command) {
+    if (!core.configuration().members().contains(id)) return Optional.empty();
+    return Optional.of(command.applyTo(state));
+  }
+
+  boolean leads() {
+    return core.role() == io.kuorum.raft.Role.LEADER;
   }
 
   /** An administrative request (membership change, transfer) to this node's core. */
