@@ -190,9 +190,11 @@ public final class RaftCore {
   }
 
   /**
-   * Dissertation §6.4: asks to serve a linearizable read without a log entry. A leader answers in a
-   * later Ready with {@link ReadState.Confirmed} (serve the read once that index is applied) or
-   * {@link ReadState.Abandoned} (it stopped leading first); {@code readId} is the caller's, echoed back.
+   * Dissertation §6.4: asks to serve a linearizable read without a log entry. The answer comes in a
+   * later Ready: {@link ReadState.Confirmed} (serve the read once that index is applied) or
+   * {@link ReadState.Abandoned} (the leader stopped leading first; at a follower, it learned of another
+   * leader or none, or the leader's answer did not come); {@code readId} is the caller's, echoed back.
+   * A follower asks its leader for the index; a node that knows no leader, or is not a member, refuses.
    */
   public ReadResult requestRead(long readId) {
     if (role == Role.LEADER) {

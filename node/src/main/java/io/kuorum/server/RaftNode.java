@@ -138,11 +138,11 @@ public final class RaftNode implements Replica {
     this.writer = new StorageWriter(config.id(), store, n -> post(() -> persisted(n)), this::fail);
     refreshMembership();
     this.status = snapshot();
-    this.thread = new Thread(this::loop, "kuorum-raft-" + config.id());
-    this.thread.start();
     // After a pause, four election timeouts of ticks at once: every timer has fired, every lease lapsed.
     this.tickClock = new TickClock(TimeUnit.MILLISECONDS.toNanos(config.tickMs()), 4L * config.electionTicks(),
         System.nanoTime());
+    this.thread = new Thread(this::loop, "kuorum-raft-" + config.id());
+    this.thread.start();
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "kuorum-ticker-" + config.id());
       t.setDaemon(true);
