@@ -19,8 +19,11 @@ final class Protos {
   }
 
   static io.kuorum.kv.proto.Consistency consistency(ReadConsistency c) {
-    return c == ReadConsistency.SERIALIZABLE ? io.kuorum.kv.proto.Consistency.SERIALIZABLE
-        : io.kuorum.kv.proto.Consistency.LINEARIZABLE;
+    return switch (c) {
+      case LINEARIZABLE -> io.kuorum.kv.proto.Consistency.LINEARIZABLE;
+      case SERIALIZABLE -> io.kuorum.kv.proto.Consistency.SERIALIZABLE;
+      case LEASE -> io.kuorum.kv.proto.Consistency.LEASE;
+    };
   }
 
   static KeyValue keyValue(io.kuorum.kv.proto.KeyValue kv) {

@@ -66,7 +66,7 @@ public final class RequestValidator {
 
   private static void consistency(Consistency c) {
     if (c == Consistency.UNRECOGNIZED) {
-      throw new InvalidRequestException("unknown consistency: use LINEARIZABLE (0) or SERIALIZABLE (1)");
+      throw new InvalidRequestException("unknown consistency: use LINEARIZABLE (0), SERIALIZABLE (1) or LEASE (2)");
     }
   }
 

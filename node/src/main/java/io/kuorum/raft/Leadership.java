@@ -5,7 +5,10 @@ import io.kuorum.raft.Message.AppendResponse;
 import io.kuorum.raft.Message.Heartbeat;
 import io.kuorum.raft.Message.HeartbeatResponse;
 import io.kuorum.raft.Message.InstallSnapshot;
+import io.kuorum.raft.Message.ReadIndexRequest;
+import io.kuorum.raft.Message.ReadIndexResponse;
 import io.kuorum.raft.Message.TimeoutNow;
+import io.kuorum.raft.ReadIndex.ReadRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -43,6 +46,12 @@ final class Leadership {
   private final ReadIndex reads;
   /** The latest ReadIndex round; every heartbeat carries it. */
   private long readRound;
+  private final LeaderLease lease;
+  /**
+   * A transfer was started in this term: from then on no lease read. Its TimeoutNow may still be on
+   * the wire after the transfer is abandoned, and the target's transfer votes ignore leases (§3.10).
+   */
+  private boolean transferStarted;
 
   private record CatchUp(long addedAtTick, OptionalLong caughtUpAtTick) {}
 
@@ -58,7 +67,8 @@ final class Leadership {
     this.log = log;
     this.outbox = outbox;
     this.firstIndexOfTerm = log.lastIndex() + 1;
-    this.reads = new ReadIndex(id, config, this::startReadRound, outbox::read);
+    this.reads = new ReadIndex(id, config, this::startReadRound, new ReadAnswers());
+    this.lease = new LeaderLease(id, config.leaseTicks());
     reconfigure(configuration, quorum);
     started = true;
   }
@@ -115,14 +125,51 @@ final class Leadership {
 
   private void sendHeartbeat(long to, FollowerProgress pr) {
     // Never tell a follower of a commit index beyond what it is known to hold.
-    outbox.sendNow(new Heartbeat(id, to, term, Math.min(pr.match(), log.committed()), readRound));
+    outbox.sendNow(new Heartbeat(id, to, term, Math.min(pr.match(), log.committed()), readRound, ticks));
   }
 
   // ---------------------------------------------------------------- reads (§6.4)
 
   /** A linearizable read arrives: confirmed through {@link ReadIndex}, answered in a later Ready. */
   void read(long readId) {
-    reads.request(readId, log.committed(), committedInTerm(), quorum);
+    reads.request(new ReadRequest(id, readId), log.committed(), committedInTerm(), quorum);
+  }
+
+  /** A follower forwarded a read (§6.4): the same procedure, answered with a ReadIndexResponse. */
+  void onReadIndexRequest(ReadIndexRequest r) {
+    reads.request(new ReadRequest(r.from(), r.readId()), log.committed(), committedInTerm(), quorum);
+  }
+
+  /**
+   * A lease read (§6.4.1): confirmed at once at the commit index while the lease holds, once an entry
+   * of this term is committed (before that the commit index may lag) and never once a transfer was
+   * started in this term. Otherwise it takes the ReadIndex path: slower, never wrong.
+   */
+  void leaseRead(long readId) {
+    boolean ownTermCommitted = committedInTerm() || config.broken(Mutation.LEASE_BEFORE_OWN_TERM_COMMIT);
+    if (ownTermCommitted && !transferStarted && lease.holds(ticks, quorum)) {
+      outbox.read(new ReadState.Confirmed(readId, log.committed()));
+    } else {
+      read(readId);
+    }
+  }
+
+  /**
+   * Sends the outcome of a read to whoever asked. A follower's abandoned read gets no message: the
+   * leadership ends, the follower learns of the next leader (or none) and abandons it itself, or its
+   * patience runs out. A message would be lost as easily as the heartbeats that failed to confirm it.
+   */
+  private final class ReadAnswers implements ReadIndex.Answers {
+    @Override
+    public void confirmed(ReadRequest read, long index) {
+      if (read.requester() == id) outbox.read(new ReadState.Confirmed(read.readId(), index));
+      else outbox.sendNow(new ReadIndexResponse(id, read.requester(), term, read.readId(), index));
+    }
+
+    @Override
+    public void abandoned(ReadRequest read, OptionalLong leaderHint) {
+      if (read.requester() == id) outbox.read(new ReadState.Abandoned(read.readId(), leaderHint));
+    }
   }
 
   /** Every heartbeat from now on carries {@code round}: one that answers it left after the round's reads arrived. */
@@ -171,6 +218,7 @@ final class Leadership {
     pr.heardFrom();
     pr.resumeAfterHeartbeat();
     reads.answered(r.from(), r.round(), quorum);
+    lease.answered(r.from(), r.sentAt(), ticks);
   }
 
   /**
@@ -242,6 +290,7 @@ final class Leadership {
 
   void startTransfer(long target) {
     transfer = new Transfer(target, ticks, false);
+    transferStarted = true;
     maybeSendTimeoutNow();
   }
 

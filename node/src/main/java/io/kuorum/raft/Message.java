@@ -46,11 +46,35 @@ public sealed interface Message {
   /**
    * Leader liveness and commit propagation, with no log check: {@code commit} never exceeds the
    * follower's match. {@code round} numbers the leader's ReadIndex rounds (§6.4); 0 when it confirms no read.
+   * {@code sentAt} is the leader's tick count in its term when it sent the heartbeat: echoed back, it
+   * times the leader's lease (§6.4.1) from the send of a heartbeat a quorum answered.
    */
-  record Heartbeat(long from, long to, long term, long commit, long round) implements Message {}
+  record Heartbeat(long from, long to, long term, long commit, long round, long sentAt) implements Message {
+    /** A heartbeat that times no lease (sent at tick 0: the earliest, so it never lengthens one). */
+    public Heartbeat(long from, long to, long term, long commit, long round) {
+      this(from, to, term, commit, round, 0);
+    }
+  }
 
-  /** Reply to {@link Heartbeat}, echoing its {@code round}. */
-  record HeartbeatResponse(long from, long to, long term, long round) implements Message {}
+  /** Reply to {@link Heartbeat}, echoing its {@code round} and {@code sentAt}. */
+  record HeartbeatResponse(long from, long to, long term, long round, long sentAt) implements Message {
+    public HeartbeatResponse(long from, long to, long term, long round) {
+      this(from, to, term, round, 0);
+    }
+  }
+
+  /**
+   * Dissertation §6.4: a follower asks its leader to confirm a linearizable read. {@code readId} is the
+   * follower's own; the leader keys the read by (follower, readId).
+   */
+  record ReadIndexRequest(long from, long to, long term, long readId) implements Message {}
+
+  /**
+   * The leader confirmed the follower's read {@code readId} at {@code index}: its commit index when the
+   * request arrived, after a quorum answered a heartbeat round started after that. The follower serves
+   * the read once it has applied {@code index}. A leader that cannot confirm sends nothing.
+   */
+  record ReadIndexResponse(long from, long to, long term, long readId, long index) implements Message {}
 
   /**
    * InstallSnapshot RPC (§7): the leader has compacted away entries this follower still needs, so it

@@ -23,5 +23,10 @@ public enum Mutation {
   /** A leader confirms reads at once, without a quorum answering a heartbeat round, against §6.4 step 3. */
   READ_WITHOUT_QUORUM_ROUND,
   /** Snapshots leave the client session table out (§6.3), so a member that installs one applies a retried write twice. */
-  SESSIONS_LEFT_OUT_OF_SNAPSHOTS
+  SESSIONS_LEFT_OUT_OF_SNAPSHOTS,
+  /**
+   * A new leader serves lease reads before an entry of its term commits, against §6.4.1 with §6.4 step 1:
+   * its lease is real, but its commit index may lag behind its predecessor's.
+   */
+  LEASE_BEFORE_OWN_TERM_COMMIT
 }

@@ -23,6 +23,9 @@ import java.util.TreeSet;
  * @param maxInflightBytes most unacknowledged bytes per follower when replicating
  * @param catchUpEntries a learner at most this many entries behind the leader counts as caught up,
  *     ready to become a voter
+ * @param leaseReads this node takes part in lease reads (dissertation §6.4.1): as leader it serves
+ *     them (only with checkQuorum), and after a restart it ignores vote requests for an election
+ *     timeout, because it forgot which leader it promised that to before it went down
  * @param mutations deliberately broken rules, for tests only; empty in production
  */
 public record RaftConfig(
@@ -37,6 +40,7 @@ public record RaftConfig(
     int maxInflightAppends,
     long maxInflightBytes,
     long catchUpEntries,
+    boolean leaseReads,
     Set<Mutation> mutations) {
 
   public RaftConfig {
@@ -59,27 +63,48 @@ public record RaftConfig(
 
   /** Production defaults in the spirit of etcd: 10-tick elections, 1-tick heartbeats, pre-vote and check-quorum on. */
   public static RaftConfig defaults(long id, Set<Long> voters) {
-    return new RaftConfig(id, voters, 10, 1, true, true, 1024, 1 << 20, 256, 16L << 20, 1000, Set.of());
+    return new RaftConfig(id, voters, 10, 1, true, true, 1024, 1 << 20, 256, 16L << 20, 1000, false, Set.of());
   }
 
   public RaftConfig withMutations(Set<Mutation> broken) {
     return new RaftConfig(id, voters, electionTicks, heartbeatTicks, preVote, checkQuorum, maxEntriesPerAppend,
-        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, catchUpEntries, broken);
+        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, catchUpEntries, leaseReads, broken);
   }
 
   public RaftConfig withBatching(int entriesPerAppend, long bytesPerAppend, int inflightAppends) {
     return new RaftConfig(id, voters, electionTicks, heartbeatTicks, preVote, checkQuorum, entriesPerAppend,
-        bytesPerAppend, inflightAppends, maxInflightBytes, catchUpEntries, mutations);
+        bytesPerAppend, inflightAppends, maxInflightBytes, catchUpEntries, leaseReads, mutations);
   }
 
   public RaftConfig withElection(int election, int heartbeat, boolean withPreVote, boolean withCheckQuorum) {
     return new RaftConfig(id, voters, election, heartbeat, withPreVote, withCheckQuorum, maxEntriesPerAppend,
-        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, catchUpEntries, mutations);
+        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, catchUpEntries, leaseReads, mutations);
   }
 
   public RaftConfig withCatchUpEntries(long entries) {
     return new RaftConfig(id, voters, electionTicks, heartbeatTicks, preVote, checkQuorum, maxEntriesPerAppend,
-        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, entries, mutations);
+        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, entries, leaseReads, mutations);
+  }
+
+  /** Lease reads on or off (see {@code leaseReads}); off by default. */
+  public RaftConfig withLeaseReads(boolean on) {
+    return new RaftConfig(id, voters, electionTicks, heartbeatTicks, preVote, checkQuorum, maxEntriesPerAppend,
+        maxBytesPerAppend, maxInflightAppends, maxInflightBytes, catchUpEntries, on, mutations);
+  }
+
+  /**
+   * How long a leader's lease lasts (§6.4.1), in its ticks from the send of a heartbeat a quorum
+   * answered. A voter that got that heartbeat ignores votes for at least {@code electionTicks - 1} of
+   * its own tick periods (its first tick may come at once); a lease read at tick count {@code n} is at
+   * most {@code n - sentAt + 1} periods after the send. So the lease must stay under
+   * {@code electionTicks - 1}, with a margin for tick rates that drift apart: a tenth of it, at least
+   * one tick (10 election ticks: an 8-tick lease, safe while two nodes' tick rates differ by < 12.5%).
+   * 0 (no lease ever holds) for very short election timeouts.
+   */
+  public int leaseTicks() {
+    int protectedTicks = electionTicks - 1;
+    int driftMargin = Math.max(1, (protectedTicks + 9) / 10);
+    return Math.max(0, protectedTicks - driftMargin);
   }
 
   boolean broken(Mutation m) {

@@ -7,6 +7,8 @@ import io.kuorum.raft.Message.AppendResponse;
 import io.kuorum.raft.Message.Heartbeat;
 import io.kuorum.raft.Message.HeartbeatResponse;
 import io.kuorum.raft.Message.InstallSnapshot;
+import io.kuorum.raft.Message.ReadIndexRequest;
+import io.kuorum.raft.Message.ReadIndexResponse;
 import io.kuorum.raft.Message.RequestVote;
 import io.kuorum.raft.Message.TimeoutNow;
 import io.kuorum.raft.Message.VoteResponse;
@@ -34,6 +36,8 @@ public final class RaftCore {
   private final Outbox outbox = new Outbox();
   private final List<RoleChange> roleChanges = new ArrayList<>();
   private final List<String> notices = new ArrayList<>();
+  /** Reads this node asked its leader to confirm (§6.4), while it follows. */
+  private final ForwardedReads forwardedReads;
 
   private long term;
   private long votedFor;
@@ -41,6 +45,8 @@ public final class RaftCore {
   private Role role = Role.FOLLOWER;
   private int electionElapsed;
   private int heartbeatElapsed;
+  /** Ticks since this node started, counted up to an election timeout (see {@link #inLease()}). */
+  private int ticksSinceStart;
   private int randomizedElectionTimeout;
   /** The campaign in progress; set only in the candidate roles. */
   private VoteTally tally;
@@ -58,6 +64,9 @@ public final class RaftCore {
     this.config = config;
     this.random = random;
     this.snapshot = snapshot;
+    // A forwarded read whose answer got lost is given up after two election timeouts; by then the
+    // runtime has usually given up on it too, so this only bounds what a follower remembers.
+    this.forwardedReads = new ForwardedReads(config.id(), 2 * config.electionTicks(), outbox);
     if (snapshot.isPresent()) {
       Snapshot s = snapshot.get();
       this.log = new RaftLog(s.index(), s.term(), durableLog, hardState.commit(), s.index());
@@ -133,6 +142,8 @@ public final class RaftCore {
   /** Advances the logical clock by one tick: elections and heartbeats are timed in ticks. */
   public void tick() {
     electionElapsed++;
+    if (ticksSinceStart < config.electionTicks()) ticksSinceStart++;
+    forwardedReads.tick();
     if (role == Role.LEADER) {
       leadership.tick();
       heartbeatElapsed++;
@@ -181,13 +192,43 @@ public final class RaftCore {
   }
 
   /**
-   * Dissertation §6.4: asks to serve a linearizable read without a log entry. A leader answers in a
-   * later Ready with {@link ReadState.Confirmed} (serve the read once that index is applied) or
-   * {@link ReadState.Abandoned} (it stopped leading first); {@code readId} is the caller's, echoed back.
+   * Dissertation §6.4: asks to serve a linearizable read without a log entry. The answer comes in a
+   * later Ready: {@link ReadState.Confirmed} (serve the read once that index is applied) or
+   * {@link ReadState.Abandoned} (the leader stopped leading first; at a follower, it learned of another
+   * leader or none, or the leader's answer did not come); {@code readId} is the caller's, echoed back.
+   * A follower asks its leader for the index; a node that knows no leader, or is not a member, refuses.
    */
   public ReadResult requestRead(long readId) {
+    if (role == Role.LEADER) {
+      leadership.read(readId);
+      return new ReadResult.Pending();
+    }
+    // §6.4: a follower asks the leader for a read index; the runtime serves once it applied that far.
+    if (role == Role.FOLLOWER && leaderId != NONE && configuration().members().contains(config.id())) {
+      forwardedReads.forward(readId, leaderId, term);
+      return new ReadResult.Pending();
+    }
+    return new ReadResult.NotLeader(leader());
+  }
+
+  /**
+   * Dissertation §6.4.1: a read served by the leader from its own state, without a heartbeat round,
+   * while its lease holds (see {@link LeaderLease}); answered like {@link #requestRead}. Without a
+   * lease (it lapsed, no entry of this term is committed yet, a transfer was started) the read takes
+   * the ReadIndex path. Needs check-quorum, and {@link RaftConfig#leaseReads()} on every voter.
+   * Followers point at the leader: the lease is the leader's alone.
+   */
+  public ReadResult requestLeaseRead(long readId) {
+    if (!config.leaseReads()) {
+      return new ReadResult.Refused("lease reads are off on node " + config.id() + ": use a linearizable read");
+    }
+    if (!config.checkQuorum()) {
+      return new ReadResult.Refused("lease reads need check-quorum, which is off on node " + config.id()
+          + ": a lease is only as good as the followers' promise to ignore vote requests while they hear from "
+          + "the leader; use a linearizable read");
+    }
     if (role != Role.LEADER) return new ReadResult.NotLeader(leader());
-    leadership.read(readId);
+    leadership.leaseRead(readId);
     return new ReadResult.Pending();
   }
 
@@ -333,6 +374,11 @@ public final class RaftCore {
       if (role == Role.LEADER) leadership.onAppendResponse(ar);
     } else if (m instanceof HeartbeatResponse hr) {
       if (role == Role.LEADER) leadership.onHeartbeatResponse(hr);
+    } else if (m instanceof ReadIndexRequest rr) {
+      // Only the leader confirms reads; anyone else drops the request and the follower retries.
+      if (role == Role.LEADER) leadership.onReadIndexRequest(rr);
+    } else if (m instanceof ReadIndexResponse rr) {
+      if (role == Role.FOLLOWER) forwardedReads.answered(rr);
     } else if (m instanceof TimeoutNow) {
       // Only from the leader we follow: a late TimeoutNow from an abandoned transfer must not depose anyone.
       if (role != Role.LEADER && m.from() == leaderId && configuration().isVoter(config.id())) {
@@ -387,6 +433,7 @@ public final class RaftCore {
   private void campaign(boolean preVote, boolean transfer, String why) {
     electionElapsed = 0;
     resetElectionTimer();
+    forwardedReads.abandonAll(OptionalLong.empty());
     leaderId = NONE;
     endLeadership(OptionalLong.empty());
     long campaignTerm;
@@ -470,6 +517,7 @@ public final class RaftCore {
       votedFor = NONE;
     }
     boolean changed = role != Role.FOLLOWER || leaderId != leader;
+    if (leaderId != leader) forwardedReads.abandonAll(leader == NONE ? OptionalLong.empty() : OptionalLong.of(leader));
     role = Role.FOLLOWER;
     leaderId = leader;
     tally = null;
@@ -534,7 +582,7 @@ public final class RaftCore {
   private void onHeartbeat(Heartbeat hb) {
     followLeader(hb.from());
     log.commitTo(hb.commit());
-    outbox.sendAfterPersist(new HeartbeatResponse(config.id(), hb.from(), term, hb.round()));
+    outbox.sendAfterPersist(new HeartbeatResponse(config.id(), hb.from(), term, hb.round(), hb.sentAt()));
   }
 
   private void followLeader(long leader) {
@@ -573,7 +621,11 @@ public final class RaftCore {
    * depose every leader of the remaining voters, forever).
    */
   private boolean inLease() {
-    return leaderId != NONE && electionElapsed < config.electionTicks();
+    boolean heardFromLeader = leaderId != NONE && electionElapsed < config.electionTicks();
+    // §6.4.1: a node that restarts forgot which leader it heard from last, and with it the promise
+    // that leader's lease reads rely on; where leases are in use it keeps the promise for an election
+    // timeout after it starts, whoever it was made to.
+    return heardFromLeader || (config.leaseReads() && ticksSinceStart < config.electionTicks());
   }
 
   /** The quorum of the latest configuration: both majorities during a joint change (§6). */

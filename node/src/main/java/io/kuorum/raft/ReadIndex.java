@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -21,17 +20,29 @@ import java.util.function.LongConsumer;
  *       leader can have existed when the read arrived, and the read is confirmed at its index.</li>
  * </ol>
  * Reads that arrive before a round's heartbeats leave share that round. No clock is involved. Leader
- * state: it ends with the leadership, and every read still waiting is abandoned then.
+ * state: it ends with the leadership, and every read still waiting is abandoned then. A read is keyed
+ * by who asked and that member's read id: followers forward reads here (§6.4), and two followers may
+ * well pick the same id.
  */
 final class ReadIndex {
 
-  private record Waiting(long readId, long index, long round) {}
+  /** A read asked for by {@code requester} (this leader, or a follower that forwarded it) under its own {@code readId}. */
+  record ReadRequest(long requester, long readId) {}
+
+  /** Where the outcome of a read goes: to this leader's runtime, or back to the follower that asked. */
+  interface Answers {
+    void confirmed(ReadRequest read, long index);
+
+    void abandoned(ReadRequest read, OptionalLong leaderHint);
+  }
+
+  private record Waiting(ReadRequest read, long index, long round) {}
 
   private final long self;
   private final RaftConfig config;
   private final LongConsumer startRound;
-  private final Consumer<ReadState> out;
-  private final List<Long> beforeOwnTermCommit = new ArrayList<>();
+  private final Answers out;
+  private final List<ReadRequest> beforeOwnTermCommit = new ArrayList<>();
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private final Map<Long, Long> answeredRound = new HashMap<>();
   private long round;
@@ -39,7 +50,7 @@ final class ReadIndex {
   private boolean roundOpen;
 
   /** {@code startRound} sends heartbeats carrying the given round number to every follower; {@code out} takes answers. */
-  ReadIndex(long self, RaftConfig config, LongConsumer startRound, Consumer<ReadState> out) {
+  ReadIndex(long self, RaftConfig config, LongConsumer startRound, Answers out) {
     this.self = self;
     this.config = config;
     this.startRound = startRound;
@@ -47,13 +58,13 @@ final class ReadIndex {
   }
 
   /** A read arrives; {@code committed} is the commit index now, {@code ownTermCommitted} whether step 1 holds. */
-  void request(long readId, long committed, boolean ownTermCommitted, Quorum quorum) {
+  void request(ReadRequest read, long committed, boolean ownTermCommitted, Quorum quorum) {
     if (!ownTermCommitted && !config.broken(Mutation.READ_BEFORE_OWN_TERM_COMMIT)) {
-      beforeOwnTermCommit.add(readId);
+      beforeOwnTermCommit.add(read);
       return;
     }
     if (config.broken(Mutation.READ_WITHOUT_QUORUM_ROUND)) {
-      out.accept(new ReadState.Confirmed(readId, committed));
+      out.confirmed(read, committed);
       return;
     }
     if (!roundOpen) {
@@ -61,16 +72,16 @@ final class ReadIndex {
       roundOpen = true;
       startRound.accept(round);
     }
-    waiting.addLast(new Waiting(readId, committed, round));
+    waiting.addLast(new Waiting(read, committed, round));
     confirm(quorum); // a single voter is its own quorum
   }
 
   /** The leader committed an entry of its term: the reads that waited for it start now. */
   void ownTermCommitted(long committed, Quorum quorum) {
     if (beforeOwnTermCommit.isEmpty()) return; // the usual case: called on every commit
-    List<Long> ready = List.copyOf(beforeOwnTermCommit);
+    List<ReadRequest> ready = List.copyOf(beforeOwnTermCommit);
     beforeOwnTermCommit.clear();
-    for (long readId : ready) request(readId, committed, true, quorum);
+    for (ReadRequest read : ready) request(read, committed, true, quorum);
   }
 
   /** A follower answered the heartbeats of {@code answered} (0: a heartbeat sent for no read). */
@@ -87,8 +98,8 @@ final class ReadIndex {
 
   /** The leadership ends: every read still waiting is abandoned. */
   void abandonAll(OptionalLong leaderHint) {
-    for (long readId : beforeOwnTermCommit) out.accept(new ReadState.Abandoned(readId, leaderHint));
-    for (Waiting w : waiting) out.accept(new ReadState.Abandoned(w.readId(), leaderHint));
+    for (ReadRequest read : beforeOwnTermCommit) out.abandoned(read, leaderHint);
+    for (Waiting w : waiting) out.abandoned(w.read(), leaderHint);
     beforeOwnTermCommit.clear();
     waiting.clear();
   }
@@ -96,7 +107,7 @@ final class ReadIndex {
   private void confirm(Quorum quorum) {
     while (!waiting.isEmpty() && quorumAnswered(waiting.peekFirst().round(), quorum)) {
       Waiting w = waiting.pollFirst();
-      out.accept(new ReadState.Confirmed(w.readId(), w.index()));
+      out.confirmed(w.read(), w.index());
     }
   }
 

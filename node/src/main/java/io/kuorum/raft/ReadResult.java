@@ -10,4 +10,7 @@ public sealed interface ReadResult {
 
   /** This node is not the leader; {@code leaderHint} is the leader it knows of, if any. */
   record NotLeader(OptionalLong leaderHint) implements ReadResult {}
+
+  /** This node will not serve the read this way, for a reason that retrying will not change ({@code reason} says). */
+  record Refused(String reason) implements ReadResult {}
 }

@@ -28,9 +28,10 @@ import java.util.function.BiFunction;
 
 /**
  * The client-facing key-value service. Every request is validated; writes go through the Raft log and
- * are answered by the state machine once applied, reads as their consistency asks. A node that does
- * not lead answers FAILED_PRECONDITION naming the leader. A session write the state machine refused
- * (an unknown session, too many unacknowledged answers) gets its own status, always "not applied".
+ * are answered by the state machine once applied; reads are served without log entries at the
+ * consistency asked for. A node that does not lead answers writes (and lease reads) with
+ * FAILED_PRECONDITION naming the leader. A session write the state machine refused (an unknown
+ * session, too many unacknowledged answers) gets its own status.
  */
 final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
 
@@ -86,11 +87,17 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
     answer(validation, command.setProposedAtMillis(System.currentTimeMillis()).build(), type, out, replica::submit);
   }
 
-  /** Reads go through ReadIndex (§6.4), not the log; serializable ones are answered by this member alone. */
+  /**
+   * Reads go through ReadIndex (§6.4), not the log, at the leader or at this follower; lease reads
+   * (§6.4.1) are the leader's alone; serializable ones are answered by this member alone.
+   */
   private <T extends Message> void read(Runnable validation, Consistency consistency, Command command, Class<T> type,
       StreamObserver<T> out) {
-    answer(validation, command, type, out,
-        consistency == Consistency.SERIALIZABLE ? (c, deadline) -> replica.readLocal(c) : replica::read);
+    BiFunction<Command, Long, CompletableFuture<Message>> how;
+    if (consistency == Consistency.SERIALIZABLE) how = (c, deadline) -> replica.readLocal(c);
+    else if (consistency == Consistency.LEASE) how = replica::readLease;
+    else how = replica::read;
+    answer(validation, command, type, out, how);
   }
 
   private <T extends Message> void answer(Runnable validation, Command command, Class<T> type, StreamObserver<T> out,

@@ -17,8 +17,9 @@ import java.util.function.Function;
 
 /**
  * Reads served without log entries (ReadIndex, dissertation §6.4): each read is handed to the core,
- * which confirms it at an index once a quorum has answered a heartbeat round; it is answered from the
- * state machine as soon as that index is applied. A read changes nothing, so one that fails (the
+ * which confirms it at an index (as leader, once a quorum has answered a heartbeat round; as
+ * follower, once the leader answered its request; as leader in lease, at once); it is answered from
+ * the state machine as soon as that index is applied. A read changes nothing, so one that fails (the
  * leader changed, the deadline passed) is simply retried by the client. Raft thread only.
  */
 final class LinearizableReads {
@@ -39,12 +40,26 @@ final class LinearizableReads {
 
   void start(RaftCore core, Command command, long deadlineNanos, CompletableFuture<Message> answer) {
     long readId = ++nextReadId;
-    ReadResult r = core.requestRead(readId);
+    track(readId, core.requestRead(readId), command, deadlineNanos, answer);
+  }
+
+  /**
+   * A lease read (§6.4.1): the leader confirms it at once while its lease holds, else by ReadIndex.
+   * The caller has brought the core's ticks up to date first: the lease is counted in them.
+   */
+  void startLease(RaftCore core, Command command, long deadlineNanos, CompletableFuture<Message> answer) {
+    long readId = ++nextReadId;
+    track(readId, core.requestLeaseRead(readId), command, deadlineNanos, answer);
+  }
+
+  private void track(long readId, ReadResult r, Command command, long deadlineNanos, CompletableFuture<Message> answer) {
     if (r instanceof ReadResult.NotLeader nl) {
       answer.completeExceptionally(notLeader.apply(nl.leaderHint()));
-      return;
+    } else if (r instanceof ReadResult.Refused refused) {
+      answer.completeExceptionally(new ProposalException(Kind.REFUSED, refused.reason()));
+    } else {
+      unconfirmed.put(readId, new Pending(command, answer, deadlineNanos));
     }
-    unconfirmed.put(readId, new Pending(command, answer, deadlineNanos));
   }
 
   /** The core's answer to a read: queue it for the state machine, or send the client to the new leader. */
@@ -73,9 +88,17 @@ final class LinearizableReads {
       if (nowNanos - read.deadlineNanos() > 0) {
         it.remove();
         read.answer().completeExceptionally(new ProposalException(Kind.NO_LEADER,
-            "the leader could not confirm it still leads before the deadline (no quorum answered); retry"));
+            "the read was not confirmed before the deadline (no quorum answered the leader, or the leader's answer"
+                + " was lost); retry"));
       }
     }
+    // A follower cut off after its read was confirmed may not apply that far for long.
+    confirmed.removeIf(c -> {
+      if (nowNanos - c.read().deadlineNanos() <= 0) return false;
+      c.read().answer().completeExceptionally(new ProposalException(Kind.NO_LEADER,
+          "this member had not applied the log up to the read's index " + c.index() + " before the deadline; retry"));
+      return true;
+    });
   }
 
   void failAll(ProposalException why) {

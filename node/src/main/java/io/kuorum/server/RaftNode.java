@@ -87,6 +87,8 @@ public final class RaftNode implements Replica {
   private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService ticker;
   private final AtomicBoolean tickQueued = new AtomicBoolean();
+  /** Owned by the Raft thread: how many ticks the core is owed by the monotonic clock. */
+  private final TickClock tickClock;
   private final Thread thread;
   // Owned by the Raft thread:
   private final Map<Long, Waiter> waiters = new HashMap<>();
@@ -122,7 +124,8 @@ public final class RaftNode implements Replica {
     this.bootstrap = MemberDirectory.of(config.members()).with(config.asMember());
     this.directory = bootstrap;
     RaftConfig raft = RaftConfig.defaults(config.id(), voters)
-        .withElection(config.electionTicks(), config.heartbeatTicks(), true, true);
+        .withElection(config.electionTicks(), config.heartbeatTicks(), true, true)
+        .withLeaseReads(true);
     this.snapshots = new LocalSnapshots(config.id(), snapshotDirectory, config.snapshots());
     try {
       LocalSnapshots.Restored restored = snapshots.restore(store, stateMachine);
@@ -135,6 +138,9 @@ public final class RaftNode implements Replica {
     this.writer = new StorageWriter(config.id(), store, n -> post(() -> persisted(n)), this::fail);
     refreshMembership();
     this.status = snapshot();
+    // After a pause, four election timeouts of ticks at once: every timer has fired, every lease lapsed.
+    this.tickClock = new TickClock(TimeUnit.MILLISECONDS.toNanos(config.tickMs()), 4L * config.electionTicks(),
+        System.nanoTime());
     this.thread = new Thread(this::loop, "kuorum-raft-" + config.id());
     this.thread.start();
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -164,6 +170,17 @@ public final class RaftNode implements Replica {
   public CompletableFuture<Message> read(Command command, long deadlineNanos) {
     CompletableFuture<Message> answer = new CompletableFuture<>();
     if (!accepting || !post(() -> reads.start(core, command, deadlineNanos, answer))) answer.completeExceptionally(stopped());
+    return answer;
+  }
+
+  @Override
+  public CompletableFuture<Message> readLease(Command command, long deadlineNanos) {
+    CompletableFuture<Message> answer = new CompletableFuture<>();
+    Runnable start = () -> {
+      tickToNow(); // §6.4.1: the lease is counted in ticks, which must not lag behind the clock
+      reads.startLease(core, command, deadlineNanos, answer);
+    };
+    if (!accepting || !post(start)) answer.completeExceptionally(stopped());
     return answer;
   }
 
@@ -246,12 +263,17 @@ public final class RaftNode implements Replica {
     if (tickQueued.compareAndSet(false, true)) {
       post(() -> {
         tickQueued.set(false);
-        core.tick();
+        tickToNow();
         expireWaiters();
         reads.expire(System.nanoTime());
         expireAdminWaiters();
       });
     }
+  }
+
+  /** Ticks the core for every tick period that passed, including any the ticker could not deliver. */
+  private void tickToNow() {
+    for (long due = tickClock.due(System.nanoTime()); due > 0; due--) core.tick();
   }
 
   /** Queues a task for the Raft thread; false once the node stopped (the task will never run). */

@@ -16,9 +16,16 @@ public sealed interface Replica extends AutoCloseable permits RaftNode {
   /** A message from a peer. Never blocks. */
   /**
    * A linearizable read (Get or Range) served without a log entry (ReadIndex, dissertation §6.4): by the
-   * leader, once a quorum confirmed it still leads and the state has applied the commit index.
+   * leader, once a quorum confirmed it still leads and the state has applied the commit index; by a
+   * follower, once the leader gave it a read index and it has applied that far.
    */
   CompletableFuture<Message> read(Command command, long deadlineNanos);
+
+  /**
+   * A lease read (Get or Range, dissertation §6.4.1): the leader answers from its state without a
+   * quorum round while its lease holds, else as {@link #read}. A follower points at the leader.
+   */
+  CompletableFuture<Message> readLease(Command command, long deadlineNanos);
 
   /** A serializable read (Get or Range): answered from this member's own state, whatever its role. */
   CompletableFuture<Message> readLocal(Command command);

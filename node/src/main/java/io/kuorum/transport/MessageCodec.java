@@ -8,6 +8,8 @@ import io.kuorum.raft.Message.AppendEntries;
 import io.kuorum.raft.Message.AppendResponse;
 import io.kuorum.raft.Message.Heartbeat;
 import io.kuorum.raft.Message.HeartbeatResponse;
+import io.kuorum.raft.Message.ReadIndexRequest;
+import io.kuorum.raft.Message.ReadIndexResponse;
 import io.kuorum.raft.Message.RequestVote;
 import io.kuorum.raft.Message.TimeoutNow;
 import io.kuorum.raft.Message.VoteResponse;
@@ -79,9 +81,16 @@ public final class MessageCodec {
           .setHintIndex(ar.hintIndex())
           .setHintTerm(ar.hintTerm()));
     } else if (m instanceof Heartbeat hb) {
-      b.setHeartbeat(io.kuorum.transport.proto.Heartbeat.newBuilder().setCommit(hb.commit()).setRound(hb.round()));
+      b.setHeartbeat(io.kuorum.transport.proto.Heartbeat.newBuilder().setCommit(hb.commit()).setRound(hb.round())
+          .setSentAt(hb.sentAt()));
     } else if (m instanceof HeartbeatResponse hr) {
-      b.setHeartbeatResponse(io.kuorum.transport.proto.HeartbeatResponse.newBuilder().setRound(hr.round()));
+      b.setHeartbeatResponse(io.kuorum.transport.proto.HeartbeatResponse.newBuilder().setRound(hr.round())
+          .setSentAt(hr.sentAt()));
+    } else if (m instanceof ReadIndexRequest rr) {
+      b.setReadIndexRequest(io.kuorum.transport.proto.ReadIndexRequest.newBuilder().setReadId(rr.readId()));
+    } else if (m instanceof ReadIndexResponse rr) {
+      b.setReadIndexResponse(io.kuorum.transport.proto.ReadIndexResponse.newBuilder().setReadId(rr.readId())
+          .setIndex(rr.index()));
     } else if (m instanceof TimeoutNow) {
       b.setTimeoutNow(io.kuorum.transport.proto.TimeoutNow.getDefaultInstance());
     } else {
@@ -134,13 +143,28 @@ public final class MessageCodec {
         yield new AppendResponse(from, to, term, ar.getSuccess(), ar.getIndex(), ar.getHintIndex(), ar.getHintTerm());
       }
       case HEARTBEAT -> {
-        check.notNegative("heartbeat.commit", p.getHeartbeat().getCommit());
-        check.notNegative("heartbeat.round", p.getHeartbeat().getRound());
-        yield new Heartbeat(from, to, term, p.getHeartbeat().getCommit(), p.getHeartbeat().getRound());
+        var hb = p.getHeartbeat();
+        check.notNegative("heartbeat.commit", hb.getCommit());
+        check.notNegative("heartbeat.round", hb.getRound());
+        check.notNegative("heartbeat.sent_at", hb.getSentAt());
+        yield new Heartbeat(from, to, term, hb.getCommit(), hb.getRound(), hb.getSentAt());
       }
       case HEARTBEAT_RESPONSE -> {
-        check.notNegative("heartbeat_response.round", p.getHeartbeatResponse().getRound());
-        yield new HeartbeatResponse(from, to, term, p.getHeartbeatResponse().getRound());
+        var hr = p.getHeartbeatResponse();
+        check.notNegative("heartbeat_response.round", hr.getRound());
+        check.notNegative("heartbeat_response.sent_at", hr.getSentAt());
+        yield new HeartbeatResponse(from, to, term, hr.getRound(), hr.getSentAt());
+      }
+      case READ_INDEX_REQUEST -> {
+        // Any read id is the follower's business, but it comes back as a long: no value of 2^63 or more.
+        check.notNegative("read_index_request.read_id", p.getReadIndexRequest().getReadId());
+        yield new ReadIndexRequest(from, to, term, p.getReadIndexRequest().getReadId());
+      }
+      case READ_INDEX_RESPONSE -> {
+        var rr = p.getReadIndexResponse();
+        check.notNegative("read_index_response.read_id", rr.getReadId());
+        check.notNegative("read_index_response.index", rr.getIndex());
+        yield new ReadIndexResponse(from, to, term, rr.getReadId(), rr.getIndex());
       }
       case TIMEOUT_NOW -> new TimeoutNow(from, to, term);
       case BODY_NOT_SET -> throw check.fail("has no body (or one this version does not know)");

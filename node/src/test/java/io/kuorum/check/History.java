@@ -11,6 +11,9 @@ import java.util.Set;
 /**
  * Records a concurrent history of key-value operations for {@link LinearizabilityChecker}.
  *
+ * <p>Serializable reads ({@link #invokeSerializableRead}) may be stale by design: they are kept apart,
+ * out of {@link #operations()}, and checked by {@link SerializableReadChecker} instead.
+ *
  * <p>Times are any monotonic long clock (simulated ticks, or System.nanoTime in process tests). Every op is
  * finished at most once, by {@link #ok}, {@link #fail} or {@link #unknown}; finishing it twice is a harness bug
  * and throws. Thread-safe: process tests record from many threads, so a single lock guards everything.
@@ -22,6 +25,8 @@ public final class History {
   private final Map<Long, Operation> operations = new LinkedHashMap<>();
   /** Ops finished by ok or unknown; the rest are still pending. */
   private final Set<Long> finished = new HashSet<>();
+  /** Serializable reads: excluded from {@link #operations()}. */
+  private final Set<Long> serializable = new HashSet<>();
   private long nextId;
 
   /** Records that a client invoked an operation; returns the op id to finish it with. */
@@ -29,6 +34,15 @@ public final class History {
     synchronized (lock) {
       long id = nextId++;
       operations.put(id, Operation.unknown(id, clientId, key, input, time));
+      return id;
+    }
+  }
+
+  /** Records that a client invoked a serializable read of {@code key}: it may be stale, so it is never checked strictly. */
+  public long invokeSerializableRead(int clientId, String key, long time) {
+    synchronized (lock) {
+      long id = invoke(clientId, key, new KvInput.Get(), time);
+      serializable.add(id);
       return id;
     }
   }
@@ -60,10 +74,20 @@ public final class History {
     }
   }
 
-  /** A snapshot in invocation-call order; ops never finished are reported with an unknown outcome. */
+  /**
+   * A snapshot in invocation-call order of every operation but the serializable reads; ops never
+   * finished are reported with an unknown outcome. This is what must be linearizable.
+   */
   public List<Operation> operations() {
     synchronized (lock) {
-      return List.copyOf(operations.values());
+      return operations.values().stream().filter(op -> !serializable.contains(op.id())).toList();
+    }
+  }
+
+  /** The serializable reads that got an answer, in invocation order. */
+  public List<Operation> serializableReads() {
+    synchronized (lock) {
+      return operations.values().stream().filter(op -> serializable.contains(op.id()) && !op.isUnknown()).toList();
     }
   }
 

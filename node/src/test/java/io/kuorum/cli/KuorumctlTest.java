@@ -270,6 +270,9 @@ class KuorumctlTest {
     Run serializable = Run.against(endpoints, "get", "greeting", "--consistency", "serializable");
     assertThat(serializable.exitCode()).as(serializable.err()).isZero();
     assertThat(serializable.out()).isEqualTo("hello\n");
+    Run lease = Run.against(endpoints, "get", "greeting", "--consistency", "lease");
+    assertThat(lease.exitCode()).as(lease.err()).isZero();
+    assertThat(lease.out()).isEqualTo("hello\n");
     Run bogus = Run.against(endpoints, "range", "g", "--consistency", "eventual");
     assertThat(bogus.exitCode()).isEqualTo(2);
     assertThat(bogus.err()).contains("--consistency").contains("eventual");

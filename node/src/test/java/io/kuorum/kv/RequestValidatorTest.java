@@ -76,6 +76,6 @@ class RequestValidatorTest {
     assertThatThrownBy(() -> v.check(GetRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).setConsistencyValue(7).build()))
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("unknown consistency");
     assertThatThrownBy(() -> v.check(RangeRequest.newBuilder().setConsistencyValue(-1).build()))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("LINEARIZABLE (0) or SERIALIZABLE (1)");
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("LINEARIZABLE (0), SERIALIZABLE (1) or LEASE (2)");
   }
 }

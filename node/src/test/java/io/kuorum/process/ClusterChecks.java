@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kuorum.check.CheckResult;
 import io.kuorum.check.History;
 import io.kuorum.check.LinearizabilityChecker;
+import io.kuorum.check.SerializableReadChecker;
 import io.kuorum.client.ClientOptions;
 import io.kuorum.client.KeyValue;
 import io.kuorum.client.KuorumClient;
@@ -34,5 +35,7 @@ final class ClusterChecks {
   static void assertLinearizable(History history) {
     CheckResult result = new LinearizabilityChecker().check(history.operations());
     assertThat(result.isLinearizable()).as("client history of %d operations:%n%s", history.size(), result.describe()).isTrue();
+    CheckResult serializable = SerializableReadChecker.check(history.operations(), history.serializableReads());
+    assertThat(serializable.isLinearizable()).as("serializable reads: %s", serializable.describe()).isTrue();
   }
 }

@@ -11,6 +11,7 @@ import io.kuorum.client.ClientOptions;
 import io.kuorum.client.KeyValue;
 import io.kuorum.client.KuorumClient;
 import io.kuorum.client.KuorumException;
+import io.kuorum.client.ReadConsistency;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +27,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * Client load against a real cluster, recorded for checking: each thread writes unique keys (every
  * acknowledged one must be readable at the end) and runs put/get/compare-and-set on a few shared
  * keys (the history must be linearizable). A write whose outcome is unknown is recorded as such.
+ * With {@link #startWithEveryReadKind}, the gets of shared keys are of every kind: linearizable
+ * through the leader, linearizable at a member picked at random (a follower asks the leader for a
+ * read index), lease reads, and serializable reads (recorded apart: they may be stale).
  */
 final class Workload implements AutoCloseable {
 
   private static final int SHARED_KEYS = 3;
+
+  /** How a get of a shared key is served. */
+  enum ReadKind {
+    LEADER,
+    ANY_MEMBER,
+    LEASE,
+    SERIALIZABLE
+  }
 
   final History history = new History();
   private final Map<String, String> acked = new ConcurrentHashMap<>();
@@ -39,8 +51,19 @@ final class Workload implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
   private final List<KuorumClient> clients = new ArrayList<>();
+  /** Clients that each know one member only, for reads any member serves. */
+  private final List<KuorumClient> pinned = new ArrayList<>();
+  private final boolean everyReadKind;
+  private final Map<ReadKind, AtomicLong> okReads = new ConcurrentHashMap<>();
 
-  private Workload(List<String> endpoints, int threadCount) {
+  private Workload(List<String> endpoints, int threadCount, boolean everyReadKind) {
+    this.everyReadKind = everyReadKind;
+    for (ReadKind kind : ReadKind.values()) okReads.put(kind, new AtomicLong());
+    if (everyReadKind) {
+      for (String endpoint : endpoints) {
+        pinned.add(KuorumClient.connect(List.of(endpoint), ClientOptions.defaults().withDeadline(Duration.ofSeconds(2))));
+      }
+    }
     for (int t = 0; t < threadCount; t++) {
       KuorumClient client = KuorumClient.connect(endpoints, ClientOptions.defaults().withDeadline(Duration.ofSeconds(4)));
       clients.add(client);
@@ -52,7 +75,16 @@ final class Workload implements AutoCloseable {
   }
 
   static Workload start(List<String> endpoints, int threads) {
-    return new Workload(endpoints, threads);
+    return new Workload(endpoints, threads, false);
+  }
+
+  static Workload startWithEveryReadKind(List<String> endpoints, int threads) {
+    return new Workload(endpoints, threads, true);
+  }
+
+  /** Shared-key reads of {@code kind} answered so far. */
+  long okReads(ReadKind kind) {
+    return okReads.get(kind).get();
   }
 
   private void run(int id, KuorumClient client) {
@@ -93,10 +125,14 @@ final class Workload implements AutoCloseable {
         writeFailed(op, e);
       }
     } else if (roll == 1) {
-      long op = history.invoke(id, key, new KvInput.Get(), System.nanoTime());
+      ReadKind kind = everyReadKind ? ReadKind.values()[random.nextInt(ReadKind.values().length)] : ReadKind.LEADER;
+      long op = kind == ReadKind.SERIALIZABLE
+          ? history.invokeSerializableRead(id, key, System.nanoTime())
+          : history.invoke(id, key, new KvInput.Get(), System.nanoTime());
       try {
-        Optional<String> value = client.get(key).map(KeyValue::valueUtf8);
+        Optional<String> value = read(kind, key, random, client).map(KeyValue::valueUtf8);
         history.ok(op, new KvOutput.GetResult(value), System.nanoTime());
+        okReads.get(kind).incrementAndGet();
       } catch (RuntimeException e) {
         history.fail(op); // a read that failed had no effect
       }
@@ -112,6 +148,15 @@ final class Workload implements AutoCloseable {
         writeFailed(op, e);
       }
     }
+  }
+
+  private Optional<KeyValue> read(ReadKind kind, String key, Random random, KuorumClient client) {
+    return switch (kind) {
+      case LEADER -> client.get(key);
+      case ANY_MEMBER -> pinned.get(random.nextInt(pinned.size())).get(key, ReadConsistency.LINEARIZABLE);
+      case LEASE -> client.get(key, ReadConsistency.LEASE);
+      case SERIALIZABLE -> pinned.get(random.nextInt(pinned.size())).get(key, ReadConsistency.SERIALIZABLE);
+    };
   }
 
   private void succeeded() {
@@ -183,5 +228,6 @@ final class Workload implements AutoCloseable {
   public void close() {
     stop();
     clients.forEach(KuorumClient::close);
+    pinned.forEach(KuorumClient::close);
   }
 }

@@ -10,7 +10,18 @@ import io.kuorum.client.KuorumClient;
 import io.kuorum.client.KuorumException;
 import io.kuorum.client.ReadConsistency;
 import io.kuorum.raft.Role;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kuorum.kv.proto.Consistency;
+import io.kuorum.kv.proto.GetRequest;
+import io.kuorum.kv.proto.GetResponse;
+import io.kuorum.kv.proto.KvServiceGrpc;
+import io.kuorum.kv.proto.RangeRequest;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +30,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Gets and ranges of a real node are served by ReadIndex (§6.4): right answers, and no log entry per read. */
+/**
+ * Gets and ranges of real nodes are served by ReadIndex (§6.4), at the leader or at a follower, or by
+ * the leader's lease (§6.4.1): right answers, and no log entry per read.
+ */
 class ReadIndexServiceTest {
 
   @TempDir Path dir;
@@ -47,6 +61,38 @@ class ReadIndexServiceTest {
       assertThat(server.status().lastIndex()).as("40 reads appended nothing to the log").isEqualTo(lastIndex);
       assertThat(c.put("k/0", "newer")).isGreaterThan(revision);
       assertThat(c.get("k/0").map(KeyValue::valueUtf8)).as("a read after a write sees it").contains("newer");
+    }
+  }
+
+  @Test
+  void aFollowerServesLinearizableReadsItselfAndPointsLeaseReadsAtTheLeader() {
+    cluster.addAll(SingleNode.cluster(dir, "follower", 3));
+    KuorumServer leader = cluster.stream().filter(s -> s.status().role() == Role.LEADER).findFirst().orElseThrow();
+    KuorumServer follower = cluster.stream().filter(s -> s != leader).findFirst().orElseThrow();
+    try (KuorumClient c = KuorumClient.connect(List.of(SingleNode.endpoint(leader)), ClientOptions.defaults())) {
+      c.put("k", "v1");
+      long revision = c.put("k", "v2");
+      long lastIndex = leader.status().lastIndex();
+      assertThat(c.get("k", ReadConsistency.LEASE).map(KeyValue::valueUtf8)).as("the leader's lease read").contains("v2");
+      assertThat(leader.status().lastIndex()).isEqualTo(lastIndex);
+      assertThat(revision).isPositive();
+    }
+    // A plain stub follows no redirect: the answer comes from the follower itself, and sees the
+    // acknowledged write at once (the follower waits until it has applied the leader's read index).
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(SingleNode.endpoint(follower)).usePlaintext().build();
+    try {
+      var kv = KvServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+      GetResponse got = kv.get(GetRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).build());
+      assertThat(got.getKv().getValue().toStringUtf8()).isEqualTo("v2");
+      assertThat(kv.range(RangeRequest.newBuilder().build()).getKvsCount()).isEqualTo(1);
+      assertThatThrownBy(() -> kv.get(GetRequest.newBuilder().setKey(ByteString.copyFromUtf8("k"))
+          .setConsistency(Consistency.LEASE).build()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(e.getStatus().getDescription()).contains("is not the leader");
+          });
+    } finally {
+      channel.shutdownNow();
     }
   }
 

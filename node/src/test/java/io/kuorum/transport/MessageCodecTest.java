@@ -183,6 +183,36 @@ class MessageCodecTest {
     assertThatThrownBy(() -> MessageCodec.decode(response.build())).hasMessageContaining("append_response.hint_term is");
   }
 
+  @Test
+  void rejectsOutOfRangeReadAndLeaseFields() {
+    var heartbeat = MessageCodec.encode(new Message.Heartbeat(1, 2, 3, 4, 5, 6), "c").toBuilder();
+    heartbeat.setHeartbeat(heartbeat.getHeartbeat().toBuilder().setSentAt(-1));
+    var echo = MessageCodec.encode(new Message.HeartbeatResponse(1, 2, 3, 5, 6), "c").toBuilder();
+    echo.setHeartbeatResponse(echo.getHeartbeatResponse().toBuilder().setSentAt(-3));
+    var request = MessageCodec.encode(new Message.ReadIndexRequest(1, 2, 3, 7), "c").toBuilder();
+    request.setReadIndexRequest(request.getReadIndexRequest().toBuilder().setReadId(-7));
+    var confirmed = MessageCodec.encode(new Message.ReadIndexResponse(1, 2, 3, 7, 40), "c").toBuilder();
+    confirmed.setReadIndexResponse(confirmed.getReadIndexResponse().toBuilder().setIndex(Long.MIN_VALUE));
+    var answeredId = MessageCodec.encode(new Message.ReadIndexResponse(1, 2, 3, 7, 40), "c").toBuilder();
+    answeredId.setReadIndexResponse(answeredId.getReadIndexResponse().toBuilder().setReadId(-2));
+
+    assertThatThrownBy(() -> MessageCodec.decode(heartbeat.build()))
+        .hasMessage("malformed RaftMessage from node 1: heartbeat.sent_at is 18446744073709551615, must be < 2^63");
+    assertThatThrownBy(() -> MessageCodec.decode(echo.build())).hasMessageContaining("heartbeat_response.sent_at is");
+    assertThatThrownBy(() -> MessageCodec.decode(request.build())).hasMessageContaining("read_index_request.read_id is");
+    assertThatThrownBy(() -> MessageCodec.decode(confirmed.build()))
+        .hasMessageContaining("read_index_response.index is 9223372036854775808, must be < 2^63");
+    assertThatThrownBy(() -> MessageCodec.decode(answeredId.build())).hasMessageContaining("read_index_response.read_id is");
+  }
+
+  @Test
+  void aHeartbeatFromAnOlderSenderTimesNoLease() {
+    var wire = MessageCodec.encode(new Message.Heartbeat(1, 2, 3, 4, 5, 6), "c").toBuilder();
+    wire.setHeartbeat(wire.getHeartbeat().toBuilder().clearSentAt());
+
+    assertThat(MessageCodec.decode(wire.build())).isEqualTo(new Message.Heartbeat(1, 2, 3, 4, 5, 0));
+  }
+
   /** A valid AppendEntries (prev 10@4, entries 11@4 and 12@4, term 5) broken by {@code change}. */
   private static Arguments bad(String what, UnaryOperator<RaftMessage.Builder> change, String expected) {
     var valid = new AppendEntries(1, 2, 5, 10, 4, List.of(Entry.command(11, 4, Samples.bytes("a")),

@@ -8,6 +8,8 @@ import io.kuorum.raft.Message.AppendEntries;
 import io.kuorum.raft.Message.AppendResponse;
 import io.kuorum.raft.Message.Heartbeat;
 import io.kuorum.raft.Message.HeartbeatResponse;
+import io.kuorum.raft.Message.ReadIndexRequest;
+import io.kuorum.raft.Message.ReadIndexResponse;
 import io.kuorum.raft.Message.RequestVote;
 import io.kuorum.raft.Message.TimeoutNow;
 import io.kuorum.raft.Message.VoteResponse;
@@ -39,10 +41,12 @@ final class Samples {
                 new TreeSet<>(Set.of(5L)), new TreeSet<>(Set.of(1L, 2L, 3L))), bytes("addresses")))), 41),
         new AppendResponse(from, to, 5, true, 44, 0, 0),
         new AppendResponse(from, to, 5, false, 40, 37, 3),
-        new Heartbeat(from, to, 5, 44, 7),
+        new Heartbeat(from, to, 5, 44, 7, 12),
         new TimeoutNow(from, to, 5),
         new RequestVote(from, to, 6, 45, 5, false, true),
-        new HeartbeatResponse(from, to, 5, 7));
+        new HeartbeatResponse(from, to, 5, 7, 12),
+        new ReadIndexRequest(from, to, 5, 99),
+        new ReadIndexResponse(from, to, 5, 99, 44));
   }
 
   static Heartbeat heartbeat(long from, long to, long commit) {

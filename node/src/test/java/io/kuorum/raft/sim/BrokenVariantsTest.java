@@ -51,6 +51,11 @@ class BrokenVariantsTest {
       return SimConfig.standard(nodes).withElectionRules(true, false).withMutation(mutation).withReadIndexPercent(100)
           .withSessions(false);
     }
+    if (mutation == Mutation.LEASE_BEFORE_OWN_TERM_COMMIT) {
+      // Every read a lease read at the leader (lease reads need check-quorum, as the standard rules have).
+      return SimConfig.standard(nodes).withMutation(mutation).withReadIndexPercent(100)
+          .withReadKinds(new SimConfig.ReadKinds(0, 100, 0));
+    }
     if (mutation == Mutation.READ_BEFORE_OWN_TERM_COMMIT) {
       // A new leader learns of its predecessor's last commits only through its own first commit.
       return SimConfig.standard(nodes).withMutation(mutation).withReadIndexPercent(100).withSessions(false);

@@ -27,7 +27,7 @@ class MembershipSimulationTest {
     };
     // Every node snapshots and compacts about every 40 entries: new and lagging members catch up by
     // InstallSnapshot, also in the middle of joint transitions.
-    c = c.withSnapshots(40);
+    c = c.withSnapshots(40).withReadKinds(SimulationTest.READS);
     return switch ((int) (seed % 8)) {
       case 1 -> c.withElectionRules(false, false);
       case 5 -> c.withElectionRules(false, true);

@@ -7,6 +7,8 @@ import java.util.OptionalLong;
 /**
  * What one seeded run found and measured.
  *
+ * @param linearizability the check of every operation but the serializable reads
+ * @param serializableReads the weaker check of the serializable reads ({@code SerializableReadChecker})
  * @param recoveryTicks ticks from healing every fault to the first committed proposal; empty if the
  *     cluster never recovered within the run
  */
@@ -15,6 +17,7 @@ record RunResult(
     SimConfig config,
     List<String> violations,
     CheckResult linearizability,
+    CheckResult serializableReads,
     int faults,
     int crashes,
     int leadersElected,
@@ -31,10 +34,13 @@ record RunResult(
     int transfers,
     int leaderRemovals,
     int snapshotsTaken,
-    int snapshotsInstalled) {
+    int snapshotsInstalled,
+    int anyMemberReadsOk,
+    int leaseReadsOk,
+    int serializableReadsOk) {
 
   boolean safe() {
-    return violations.isEmpty() && linearizability.isLinearizable();
+    return violations.isEmpty() && linearizability.isLinearizable() && serializableReads.isLinearizable();
   }
 
   /** A report that names the seed and how to replay it. */
@@ -49,6 +55,7 @@ record RunResult(
         .append(" -Dsim.seed=").append(seed).append(" -Dsim.nodes=").append(config.nodes()).append('\n');
     violations.forEach(v -> sb.append("  invariant violated: ").append(v).append('\n'));
     if (!linearizability.isLinearizable()) sb.append("  ").append(linearizability.describe()).append('\n');
+    if (!serializableReads.isLinearizable()) sb.append("  serializable reads: ").append(serializableReads.describe()).append('\n');
     sb.append("  faults=").append(faults).append(" crashes=").append(crashes).append(" leaders=").append(leadersElected)
         .append(" ops ok/unknown/failed=").append(opsOk).append('/').append(opsUnknown).append('/').append(opsFailed)
         .append(" recoveryTicks=").append(recoveryTicks.isPresent() ? recoveryTicks.getAsLong() : "never");

@@ -33,6 +33,8 @@ final class SimClient {
   private final Simulation sim;
   private final Random random;
   private final Random readChoice;
+  /** Which kind of read skips the log, and which member a follower or serializable read goes to. */
+  private final Random readKinds;
   private final History history;
   private final SimConfig config;
   /** The last value this client saw for each key: compare-and-set expects it, so some succeed. */
@@ -45,7 +47,7 @@ final class SimClient {
   private KvCommand command;
   private boolean accepted;
   private boolean finished = true;
-  private boolean viaReadIndex;
+  private ReadPath path = ReadPath.LOG;
   /** Session writes: the open session (0: none yet), the last number used, and whether one is being opened. */
   private long sessionId;
   private long sequence;
@@ -55,10 +57,29 @@ final class SimClient {
   int ok;
   int unknown;
   int failed;
+  /** Reads answered, by the kinds that are neither through the log nor ReadIndex at the leader. */
+  int anyMemberReads;
+  int leaseReads;
+  int serializableReads;
 
-  SimClient(int id, Simulation sim, Random random, Random readChoice, History history, SimConfig config) {
+  /** How an operation reaches the cluster. */
+  private enum ReadPath {
+    /** Through the log, like a write (every write goes this way). */
+    LOG,
+    /** ReadIndex at the leader (§6.4): a follower it reaches first points at the leader. */
+    LEADER,
+    /** ReadIndex at whichever member it reaches: a follower asks the leader for the read index. */
+    ANY_MEMBER,
+    /** A lease read at the leader (§6.4.1). */
+    LEASE,
+    /** Answered by whichever member it reaches from its own state; may be stale. */
+    SERIALIZABLE
+  }
+
+  SimClient(int id, Simulation sim, Random random, Random readChoice, Random readKinds, History history, SimConfig config) {
     this.id = id;
     this.readChoice = readChoice;
+    this.readKinds = readKinds;
     this.sim = sim;
     this.random = random;
     this.history = history;
@@ -78,13 +99,16 @@ final class SimClient {
     if (roll < 4) input = new KvInput.Put("c" + id + "." + (++seq));
     else if (roll < 7) input = new KvInput.Get();
     else input = new KvInput.Cas(Optional.ofNullable(lastSeen.get(key)), "c" + id + "." + (++seq));
-    long op = history.invoke(id, key, input, sim.events().now());
-    opId = op;
-    command = new KvCommand(op, key, input);
     // Some reads go through the log, the others through ReadIndex (§6.4): both must be linearizable. The
     // choice has its own random source, so runs without ReadIndex reads replay exactly as before.
-    viaReadIndex = input instanceof KvInput.Get && config.readIndexPercent() > 0
+    boolean viaReadIndex = input instanceof KvInput.Get && config.readIndexPercent() > 0
         && readChoice.nextInt(100) < config.readIndexPercent();
+    path = viaReadIndex ? readPath() : ReadPath.LOG;
+    long op = path == ReadPath.SERIALIZABLE
+        ? history.invokeSerializableRead(id, key, sim.events().now())
+        : history.invoke(id, key, input, sim.events().now());
+    opId = op;
+    command = new KvCommand(op, key, input);
     accepted = false;
     finished = false;
     acceptedAttempts = 0;
@@ -99,16 +123,32 @@ final class SimClient {
   private void attempt(long op) {
     sim.events().after(1 + random.nextInt(3), () -> {
       if (op != opId || finished || accepted) return;
-      SimNode node = sim.node(target);
+      SimNode node = sim.node(attemptTarget());
       if (!node.isUp()) {
         retryElsewhere(op, -1);
         return;
       }
-      if (viaReadIndex) {
-        ReadResult r = node.read(command);
-        if (r instanceof ReadResult.Pending) accepted = true;
-        else retryElsewhere(op, ((ReadResult.NotLeader) r).leaderHint().orElse(-1));
-        return;
+      switch (path) {
+        case LEADER -> {
+          // A follower points at the leader (it is not asked to forward this read).
+          if (!node.leads()) retryElsewhere(op, node.core().leader().orElse(-1));
+          else if (node.read(command) instanceof ReadResult.Pending) accepted = true;
+          return;
+        }
+        case ANY_MEMBER, LEASE -> {
+          ReadResult r = path == ReadPath.LEASE ? node.leaseRead(command) : node.read(command);
+          if (r instanceof ReadResult.Pending) accepted = true;
+          else if (r instanceof ReadResult.NotLeader nl) retryElsewhere(op, nl.leaderHint().orElse(-1));
+          else throw new IllegalStateException("node " + node.id + " refused a read: " + ((ReadResult.Refused) r).reason());
+          return;
+        }
+        case SERIALIZABLE -> {
+          Optional<KvOutput> local = node.readLocal(command);
+          if (local.isPresent()) committed(op, local.get());
+          else retryElsewhere(op, -1); // not a member (yet, or any more): no state worth reading
+          return;
+        }
+        case LOG -> { }
       }
       ProposeResult r = opening ? node.openSession(op, SESSION_TTL_SECONDS) : node.propose(command);
       if (r instanceof ProposeResult.Accepted) {
@@ -132,6 +172,31 @@ final class SimClient {
     List<Long> ids = sim.nodeIds();
     target = hint > 0 ? hint : ids.get(random.nextInt(ids.size()));
     sim.events().after(5 + random.nextInt(10), () -> attempt(op));
+  }
+
+  /**
+   * How a read that skips the log is served, drawn from its own random source. Reads that may go to
+   * any member are sent to one at random (the client's leader-seeking target stays as it was).
+   */
+  private ReadPath readPath() {
+    SimConfig.ReadKinds kinds = config.readKinds();
+    if (!kinds.any()) return ReadPath.LEADER;
+    int roll = readKinds.nextInt(100);
+    ReadPath chosen;
+    if (roll < kinds.followerPercent()) chosen = ReadPath.ANY_MEMBER;
+    else if ((roll -= kinds.followerPercent()) < kinds.leasePercent()) chosen = config.leaseReads() ? ReadPath.LEASE : ReadPath.LEADER;
+    else if ((roll -= kinds.leasePercent()) < kinds.serializablePercent()) chosen = ReadPath.SERIALIZABLE;
+    else chosen = ReadPath.LEADER;
+    return chosen;
+  }
+
+  /** The member the next attempt goes to: a random one for reads any member serves, else the leader-seeking target. */
+  private long attemptTarget() {
+    if (path == ReadPath.ANY_MEMBER || path == ReadPath.SERIALIZABLE) {
+      List<Long> ids = sim.nodeIds();
+      return ids.get(readKinds.nextInt(ids.size()));
+    }
+    return target;
   }
 
   /** The state machine's answer to one of this operation's attempts (any attempt: a retry gets the first answer). */
@@ -171,6 +236,9 @@ final class SimClient {
 
   private void committed(long op, KvOutput output) {
     history.ok(op, output, sim.events().now());
+    if (path == ReadPath.ANY_MEMBER) anyMemberReads++;
+    else if (path == ReadPath.LEASE) leaseReads++;
+    else if (path == ReadPath.SERIALIZABLE) serializableReads++;
     if (command.input() instanceof KvInput.Put p) lastSeen.put(command.key(), p.value());
     if (output instanceof KvOutput.GetResult g) g.value().ifPresent(v -> lastSeen.put(command.key(), v));
     ok++;

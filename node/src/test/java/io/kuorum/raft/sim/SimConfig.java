@@ -19,6 +19,8 @@ import java.util.Set;
  * @param spareNodes nodes started without a configuration, waiting to be added (ids after the voters)
  * @param snapshotEvery average number of applied entries between two snapshots of a node (0: never)
  * @param readIndexPercent share of the clients' reads served by ReadIndex (§6.4) rather than through the log
+ * @param readKinds how the reads that skip the log are served: at the leader, at a follower, by lease or
+ *     serializable
  * @param sessions whether clients write in sessions (§6.3) and retry writes until they get an answer,
  *     or send each write once and leave its outcome unknown when no answer comes
  */
@@ -46,7 +48,30 @@ record SimConfig(
     int spareNodes,
     int snapshotEvery,
     int readIndexPercent,
+    ReadKinds readKinds,
     boolean sessions) {
+
+  /**
+   * Of the reads that skip the log, the percentages sent to a random member as linearizable reads (a
+   * follower asks the leader for a read index, §6.4), sent to the leader as lease reads (§6.4.1, with
+   * check-quorum only: otherwise they stay ReadIndex reads at the leader), and served by a random member
+   * from its own state (serializable); the rest are ReadIndex reads at the leader. All zero: every such
+   * read goes to the leader, as before these kinds existed.
+   */
+  record ReadKinds(int followerPercent, int leasePercent, int serializablePercent) {
+    static final ReadKinds LEADER_ONLY = new ReadKinds(0, 0, 0);
+
+    ReadKinds {
+      if (followerPercent < 0 || leasePercent < 0 || serializablePercent < 0
+          || followerPercent + leasePercent + serializablePercent > 100) {
+        throw new IllegalArgumentException("read kinds must be percentages adding up to at most 100");
+      }
+    }
+
+    boolean any() {
+      return followerPercent + leasePercent + serializablePercent > 0;
+    }
+  }
 
   /** How the {@link MembershipDriver} changes the cluster. */
   enum Membership {
@@ -60,59 +85,71 @@ record SimConfig(
 
   static SimConfig standard(int nodes) {
     return new SimConfig(nodes, 10, 10, true, true, 8_000, 4_000, 4, 4, 1_000, 150, 1_200, 3, 1, 4, 8, 4, Set.of(),
-        false, Membership.FIXED, 0, 0, 50, true);
+        false, Membership.FIXED, 0, 0, 50, ReadKinds.LEADER_ONLY, true);
   }
 
   /** No faults at all: the whole run is calm. */
   SimConfig withoutFaults() {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, 0, chaosMs + calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, sessions);
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions);
   }
 
   /** Every node snapshots its state machine and compacts its log about every {@code entries} applied entries. */
   SimConfig withSnapshots(int entries) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, entries, readIndexPercent, sessions);
+        mutations, everyBatchWaits, membership, spareNodes, entries, readIndexPercent, readKinds, sessions);
   }
 
   /** A run whose voters change while faults happen; spare nodes wait to be added. */
   SimConfig withMembership(Membership how, int spares) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, how, spares, snapshotEvery, readIndexPercent, sessions);
+        mutations, everyBatchWaits, how, spares, snapshotEvery, readIndexPercent, readKinds, sessions);
   }
 
   SimConfig withMutation(Mutation m) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        Set.of(m), everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, sessions);
+        Set.of(m), everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions);
   }
 
   SimConfig withElectionRules(boolean withPreVote, boolean withCheckQuorum) {
     return new SimConfig(nodes, tickMs, electionTicks, withPreVote, withCheckQuorum, chaosMs, calmMs, clients, keys,
         opTimeoutMs, faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend,
-        maxInflightAppends, mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, sessions);
+        maxInflightAppends, mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions);
   }
 
   /** More crashes, slower disks and one entry per append: the interleavings that expose persistence bugs. */
   SimConfig crashHeavy() {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
-        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations, true, membership, spareNodes, snapshotEvery, readIndexPercent, sessions);
+        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations, true, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions);
+  }
+
+  /** How the reads that skip the log are served (see {@link ReadKinds}). */
+  SimConfig withReadKinds(ReadKinds kinds) {
+    return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
+        faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, kinds, sessions);
+  }
+
+  /** Lease reads are in the mix, so every node takes part in leases (RaftConfig.leaseReads). */
+  boolean leaseReads() {
+    return checkQuorum && readIndexPercent > 0 && readKinds.leasePercent() > 0;
   }
 
   /** Clients write in sessions and retry, or (false) send each write once. */
   SimConfig withSessions(boolean on) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, on);
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, on);
   }
 
   /** {@code percent} of the clients' reads go through ReadIndex, the rest through the log. */
   SimConfig withReadIndexPercent(int percent) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, percent, sessions);
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, percent, readKinds, sessions);
   }
 }

@@ -1,5 +1,6 @@
 package io.kuorum.raft.sim;
 
+import io.kuorum.check.KvOutput;
 import io.kuorum.kv.KvLimits;
 import io.kuorum.kv.KvStateMachine;
 import io.kuorum.kv.proto.Command;
@@ -20,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -168,12 +170,33 @@ final class SimNode {
     return result;
   }
 
-  /** A linearizable read by ReadIndex (§6.4): no log entry; the answer comes through the observer. */
+  /**
+   * A linearizable read by ReadIndex (§6.4): no log entry; the answer comes through the observer. A
+   * follower asks its leader for the read index.
+   */
   ReadResult read(KvCommand command) {
-    ReadResult result = core.requestRead(command.opId());
+    return track(command, core.requestRead(command.opId()));
+  }
+
+  /** A lease read (§6.4.1): confirmed at once while the leader's lease holds; answered like {@link #read}. */
+  ReadResult leaseRead(KvCommand command) {
+    return track(command, core.requestLeaseRead(command.opId()));
+  }
+
+  private ReadResult track(KvCommand command, ReadResult result) {
     if (result instanceof ReadResult.Pending) readsById.put(command.opId(), command);
     drive();
     return result;
+  }
+
+  /** A serializable read: this member's own state, whatever its role; none from a node that is not a member. */
+  Optional<KvOutput> readLocal(KvCommand command) {
+    if (!core.configuration().members().contains(id)) return Optional.empty();
+    return Optional.of(KvCommand.output(state.read(command.toProto())));
+  }
+
+  boolean leads() {
+    return core.role() == io.kuorum.raft.Role.LEADER;
   }
 
   /** An administrative request (membership change, transfer) to this node's core. */

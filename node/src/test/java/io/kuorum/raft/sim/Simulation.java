@@ -4,6 +4,7 @@ import io.kuorum.check.CheckResult;
 import io.kuorum.check.History;
 import io.kuorum.check.KvInput;
 import io.kuorum.check.LinearizabilityChecker;
+import io.kuorum.check.SerializableReadChecker;
 import io.kuorum.raft.Entry;
 import io.kuorum.raft.ProposeResult;
 import io.kuorum.raft.RaftConfig;
@@ -64,6 +65,7 @@ final class Simulation implements SimNode.Observer {
           .withElection(config.electionTicks(), 1, config.preVote(), config.checkQuorum())
           .withBatching(config.maxEntriesPerAppend(), 64 * 1024, config.maxInflightAppends())
           .withCatchUpEntries(2L * config.maxEntriesPerAppend())
+          .withLeaseReads(config.leaseReads())
           .withMutations(config.mutations());
       nodes.put(id, new SimNode(id, rc, events, network, this, new Random(random.nextLong()), config.fsyncMinMs(),
           config.fsyncMaxMs(), config.everyBatchWaits(), config.snapshotEvery()));
@@ -77,7 +79,9 @@ final class Simulation implements SimNode.Observer {
   RunResult run() {
     Nemesis nemesis = new Nemesis(this, new Random(random.nextLong()), config);
     for (int c = 0; c < config.clients(); c++) {
-      clients.add(new SimClient(c, this, new Random(random.nextLong()), new Random(seed * 1_000_003L + c), history, config));
+      // Read choices have random sources of their own: runs without those reads replay as they always did.
+      clients.add(new SimClient(c, this, new Random(random.nextLong()), new Random(seed * 1_000_003L + c),
+          new Random(seed * 2_000_003L + c), history, config));
     }
     // Drawn after the clients' seeds, so runs without membership changes replay as they always did.
     MembershipDriver membership = new MembershipDriver(this, new Random(random.nextLong()), config);
@@ -101,14 +105,18 @@ final class Simulation implements SimNode.Observer {
       invariants.violation("exception in the cluster: " + trace.toString().lines().limit(8).reduce((a, b) -> a + "\n    " + b).orElse(""));
       clients.forEach(SimClient::abandon);
     }
-    CheckResult lin = new LinearizabilityChecker().check(history.operations());
-    return new RunResult(seed, config, List.copyOf(invariants.violations()), lin, nemesis.faults, nemesis.crashes,
+    List<io.kuorum.check.Operation> strict = history.operations();
+    CheckResult lin = new LinearizabilityChecker().check(strict);
+    CheckResult serializable = SerializableReadChecker.check(strict, history.serializableReads());
+    return new RunResult(seed, config, List.copyOf(invariants.violations()), lin, serializable, nemesis.faults, nemesis.crashes,
         invariants.leadersElected,
         recoveredAt < 0 ? OptionalLong.empty() : OptionalLong.of((recoveredAt - healedAt) / config.tickMs()),
         clients.stream().mapToInt(c -> c.ok).sum(), clients.stream().mapToInt(c -> c.unknown).sum(),
         clients.stream().mapToInt(c -> c.failed).sum(), network.sent, network.dropped, fingerprint,
         List.copyOf(membership.reached), membership.changesAccepted, membership.changesRefused, membership.transfers,
-        membership.leaderRemovals, invariants.snapshotsTaken, invariants.snapshotsInstalled);
+        membership.leaderRemovals, invariants.snapshotsTaken, invariants.snapshotsInstalled,
+        clients.stream().mapToInt(c -> c.anyMemberReads).sum(), clients.stream().mapToInt(c -> c.leaseReads).sum(),
+        clients.stream().mapToInt(c -> c.serializableReads).sum());
   }
 
   /** Liveness of membership: long after the faults healed, no leader may still be between C_old and C_new. */

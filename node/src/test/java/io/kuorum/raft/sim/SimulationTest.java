@@ -20,6 +20,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SimulationTest {
 
+  /**
+   * Of the reads that skip the log: 30% linearizable at a random member (followers ask the leader),
+   * 30% lease reads at the leader (with check-quorum), 15% serializable at a random member, the rest
+   * ReadIndex at the leader.
+   */
+  static final SimConfig.ReadKinds READS = new SimConfig.ReadKinds(30, 30, 15);
+
   /** Liveness bound after healing: generous, since a crashed node may return with a higher term. */
   static final long RECOVERY_BOUND_TICKS = 300;
 
@@ -42,6 +49,11 @@ class SimulationTest {
     System.out.println(SimulationStats.summarize(nodes + " nodes", results));
     assertThat(failures).as("failing seeds").isEmpty();
     assertThat(results.stream().mapToInt(RunResult::opsOk).sum()).as("client operations that completed").isPositive();
+    if (results.size() >= 20) {
+      assertThat(results.stream().mapToInt(RunResult::anyMemberReadsOk).sum()).as("linearizable reads at any member").isPositive();
+      assertThat(results.stream().mapToInt(RunResult::leaseReadsOk).sum()).as("lease reads").isPositive();
+      assertThat(results.stream().mapToInt(RunResult::serializableReadsOk).sum()).as("serializable reads").isPositive();
+    }
   }
 
   /**
@@ -50,7 +62,8 @@ class SimulationTest {
    */
   static SimConfig configFor(int nodes, long seed) {
     // Odd seeds snapshot and compact on every node, so lagging and restarted nodes catch up by InstallSnapshot.
-    SimConfig standard = seed % 2 == 1 ? SimConfig.standard(nodes).withSnapshots(40) : SimConfig.standard(nodes);
+    SimConfig standard = (seed % 2 == 1 ? SimConfig.standard(nodes).withSnapshots(40) : SimConfig.standard(nodes))
+        .withReadKinds(READS);
     return switch ((int) (seed % 8)) {
       case 1 -> standard.withElectionRules(false, false);
       case 3 -> standard.withElectionRules(true, false);
@@ -80,12 +93,13 @@ class SimulationTest {
       double electionsPerFault = results.stream().mapToDouble(r -> r.faults() == 0 ? 0 : (double) r.leadersElected() / r.faults()).average().orElse(0);
       return String.format("simulation %s: %d runs, faults/run avg %.1f, leaders elected per fault avg %.2f, "
               + "ticks to recover after healing p50=%d p90=%d p99=%d max=%d, ops ok=%d unknown=%d failed=%d, "
-              + "snapshots taken %d, installed %d",
+              + "snapshots taken %d, installed %d, reads at any member %d, lease reads %d, serializable reads %d",
           label, results.size(), faults.getAverage(), electionsPerFault, pct(recovery, 50), pct(recovery, 90),
           pct(recovery, 99), recovery.length == 0 ? -1 : recovery[recovery.length - 1],
           results.stream().mapToInt(RunResult::opsOk).sum(), results.stream().mapToInt(RunResult::opsUnknown).sum(),
           results.stream().mapToInt(RunResult::opsFailed).sum(), results.stream().mapToInt(RunResult::snapshotsTaken).sum(),
-          results.stream().mapToInt(RunResult::snapshotsInstalled).sum());
+          results.stream().mapToInt(RunResult::snapshotsInstalled).sum(), results.stream().mapToInt(RunResult::anyMemberReadsOk).sum(),
+          results.stream().mapToInt(RunResult::leaseReadsOk).sum(), results.stream().mapToInt(RunResult::serializableReadsOk).sum());
     }
 
     private static long pct(long[] sorted, int p) {
