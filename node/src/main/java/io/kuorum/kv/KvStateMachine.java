@@ -22,6 +22,7 @@ import java.io.OutputStream;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -47,9 +48,18 @@ public final class KvStateMachine {
   private NavigableMap<ByteString, KeyValue> data = new TreeMap<>(KEY_ORDER);
   private final KvLimits limits;
   private long appliedIndex;
+  private ChangeListener changes = ChangeListener.NONE;
 
   public KvStateMachine(KvLimits limits) {
     this.limits = limits;
+  }
+
+  /**
+   * Reports every change from now on to {@code listener} (watches). Set it before the apply thread
+   * starts: the field is not guarded.
+   */
+  public void listen(ChangeListener listener) {
+    this.changes = Objects.requireNonNull(listener, "listener");
   }
 
   /**
@@ -65,20 +75,26 @@ public final class KvStateMachine {
       throw new IllegalStateException("committed entry " + index + " is not a valid command: the log is corrupt", e);
     }
     appliedIndex = index;
-    return switch (command.getOpCase()) {
+    Message answer = switch (command.getOpCase()) {
       case PUT -> {
         KeyValue kv = KeyValue.newBuilder().setKey(command.getPut().getKey()).setValue(command.getPut().getValue())
             .setRevision(index).build();
         data.put(kv.getKey(), kv);
+        changes.changed(new Change.Put(kv));
         yield PutResponse.newBuilder().setRevision(index).build();
       }
       case GET -> get(index, command.getGet());
-      case DELETE -> DeleteResponse.newBuilder().setDeleted(data.remove(command.getDelete().getKey()) != null)
-          .setRevision(index).build();
+      case DELETE -> {
+        boolean deleted = data.remove(command.getDelete().getKey()) != null;
+        if (deleted) changes.changed(new Change.Delete(command.getDelete().getKey(), index));
+        yield DeleteResponse.newBuilder().setDeleted(deleted).setRevision(index).build();
+      }
       case COMPARE_AND_SET -> compareAndSet(index, command.getCompareAndSet());
       case RANGE -> range(index, command.getRange());
       case OP_NOT_SET -> throw new IllegalStateException("committed entry " + index + " holds an empty command");
     };
+    changes.applied(index);
+    return answer;
   }
 
   /**
@@ -105,6 +121,7 @@ public final class KvStateMachine {
   public void skip(long index) {
     if (index <= appliedIndex) throw new IllegalStateException("index " + index + " applied twice (applied " + appliedIndex + ")");
     appliedIndex = index;
+    changes.applied(index);
   }
 
   /**
@@ -165,6 +182,7 @@ public final class KvStateMachine {
     if (!coded.isAtEnd()) throw new IllegalArgumentException("key-value snapshot has bytes after its " + count + " entries");
     data = restored;
     appliedIndex = index;
+    changes.restored(index);
   }
 
   /** What a snapshot payload's header says about the state in it. */
@@ -242,7 +260,9 @@ public final class KvStateMachine {
         ? current != null && current.getValue().equals(r.getExpectedValue())
         : current == null;
     if (matches) {
-      data.put(r.getKey(), KeyValue.newBuilder().setKey(r.getKey()).setValue(r.getNewValue()).setRevision(index).build());
+      KeyValue kv = KeyValue.newBuilder().setKey(r.getKey()).setValue(r.getNewValue()).setRevision(index).build();
+      data.put(r.getKey(), kv);
+      changes.changed(new Change.Put(kv));
     }
     CompareAndSetResponse.Builder b = CompareAndSetResponse.newBuilder().setSucceeded(matches).setRevision(index)
         .setWasPresent(current != null);
