@@ -134,7 +134,8 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
         return;
       }
       if (start == 0) start = Math.max(applied, horizon) + 1;
-      watcher = new Watcher(nodeId, selector, start, history.since(start), limits, this, call, senders, progressNanos);
+      List<Change> replay = history.since(start).stream().filter(c -> selector.matches(c.key())).toList();
+      watcher = new Watcher(nodeId, selector, start, replay, limits, this, call, senders, progressNanos);
       matcher.add(selector, watcher);
       watchers.add(watcher);
     }
