@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Records what a watch delivers, for tests to wait on and compare. */
-public final class RecordingWatchListener implements WatchListener {
+public class RecordingWatchListener implements WatchListener {
 
   /** One delivered change as (key, value, revision); a delete has the value "(deleted)". */
   public record Seen(String key, String value, long revision) {}

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,6 +176,45 @@ class WatchServiceTest {
     // What arrived is every change from the start, without a gap, up to just before the resume revision.
     assertThat(got).hasSize((int) (resume - from));
     for (int i = 0; i < got.size(); i++) assertThat(got.get(i)).startsWith("PUT big/" + i + "=").endsWith("@" + (from + i));
+  }
+
+  @Test
+  void theJavaClientResumesASlowListenerFromHistoryAndReportsOutOfRangeAsFinal() throws Exception {
+    start(WatchLimits.DEFAULT.withBacklog(50, 1 << 20));
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingWatchListener heard = new RecordingWatchListener() {
+      @Override
+      public void onEvent(io.kuorum.client.WatchEvent event) {
+        super.onEvent(event);
+        try {
+          release.await(); // a listener stuck on its first change: the member's backlog for it overflows
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    long from = client.put("big/start", "s");
+    try (Watch watch = client.watch(WatchTarget.prefix("big/"), from, heard)) {
+      String value = "v".repeat(16 * 1024);
+      List<Long> revisions = new ArrayList<>(List.of(from));
+      for (int i = 0; i < 400; i++) revisions.add(client.put("big/" + i, value));
+      await().atMost(PATIENCE).until(() -> server.watchers() == 0); // the member ended the stream
+      release.countDown();
+      await().atMost(PATIENCE).until(() -> heard.lastRevision() == revisions.get(revisions.size() - 1));
+      assertThat(heard.events.stream().map(RecordingWatchListener.Seen::revision).toList()).isEqualTo(revisions);
+      assertThat(heard.connections).hasSizeGreaterThan(1);
+      assertThat(heard.error()).isEmpty();
+    }
+
+    // 16 MiB of history holds about a thousand of these changes: 700 more push the first ones out.
+    String value = "w".repeat(16 * 1024);
+    for (int i = 0; i < 700; i++) client.put("more/" + i, value);
+    RecordingWatchListener tooOld = new RecordingWatchListener();
+    try (Watch watch = client.watch(WatchTarget.prefix(""), from, tooOld)) {
+      await().atMost(PATIENCE).until(() -> tooOld.error().isPresent());
+    }
+    assertThat(tooOld.error().get().code()).isEqualTo(Status.Code.OUT_OF_RANGE);
+    assertThat(tooOld.error().get().getMessage()).contains("no member can resume the watch").contains("oldest revision");
   }
 
   @Test
