@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       DeleteCommand.class,
       CasCommand.class,
       RangeCommand.class,
+      WatchCommand.class,
       StatusCommand.class,
       BenchCommand.class,
       MembersCommand.class,
@@ -100,7 +101,7 @@ public final class Kuorumctl implements Callable<Integer> {
   public Integer call() {
     throw new ParameterException(
         spec.commandLine(),
-        "missing command: put, get, del, cas, range, status, members, transfer-leader or snapshot");
+        "missing command: put, get, del, cas, range, watch, status, members, transfer-leader or snapshot");
   }
 
   /** --timeout, if given. */

@@ -30,8 +30,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -62,6 +65,10 @@ public final class KuorumClient implements AutoCloseable {
   private final LeaderRouter router;
   private final RetryingCaller caller;
   private final ClientSession session;
+  private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+  /** Reconnect pauses and silence checks of watches; made on the first watch. */
+  private ScheduledExecutorService watchTimers;
+  private boolean closed;
 
   private KuorumClient(List<String> endpoints, ClientOptions options, ChannelFactory factory) {
     this.options = options;
@@ -201,6 +208,49 @@ public final class KuorumClient implements AutoCloseable {
   private <Req, Resp> Resp write(MethodDescriptor<Req, Resp> method, Function<Session, Req> build) {
     long nanos = options.deadline().toNanos();
     return session.write(method, build, Deadline.after(nanos, TimeUnit.NANOSECONDS));
+  }
+
+  /**
+   * Watches {@code target}: {@code listener} gets every change to it from {@code fromRevision}
+   * (inclusive; a revision is the log index that applied the change), or with 0 every change applied
+   * after the watch started, in revision order, until the returned watch is closed. Any member serves
+   * it; when a stream breaks (the member died, paused, fell behind or shut down) the watch resumes at
+   * another member from one past the last revision it delivered, so no change is lost or repeated. It
+   * ends by itself only with {@link WatchListener#onError}: {@code OUT_OF_RANGE} when no member still
+   * holds the changes from where it must resume (read the state with {@link #range}, then watch from
+   * its revision + 1), {@code INVALID_ARGUMENT} for a bad request.
+   *
+   * @throws IllegalArgumentException for a negative revision, before anything is sent
+   */
+  public Watch watch(WatchTarget target, long fromRevision, WatchListener listener) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(listener, "listener");
+    if (fromRevision < 0) {
+      throw new IllegalArgumentException("fromRevision must be 0 (from now) or a revision, was " + fromRevision);
+    }
+    ResumingWatch watch;
+    synchronized (this) {
+      if (closed) throw new IllegalStateException("the Kuorum client is closed");
+      if (watchTimers == null) {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+          Thread t = new Thread(r, "kuorum-client-watch");
+          t.setDaemon(true);
+          return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        watchTimers = timers;
+      }
+      watch = new ResumingWatch(channels, router.endpoints(), router.preferred(), target, fromRevision, listener, options,
+          watchTimers, watches::remove);
+      watches.add(watch);
+    }
+    watch.start();
+    return watch;
+  }
+
+  /** {@link #watch(WatchTarget, long, WatchListener)} of the changes applied after it starts. */
+  public Watch watch(WatchTarget target, WatchListener listener) {
+    return watch(target, 0, listener);
   }
 
   /**
@@ -349,6 +399,11 @@ public final class KuorumClient implements AutoCloseable {
   /** Closes every channel; calls still in flight get a moment to finish, then are cancelled. */
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+      if (watchTimers != null) watchTimers.shutdownNow();
+    }
+    List.copyOf(watches).forEach(Watch::close);
     channels.close();
   }
 

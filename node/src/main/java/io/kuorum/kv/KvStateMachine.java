@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -67,6 +68,7 @@ public final class KvStateMachine {
   private long appliedIndex;
   /** The latest time a leader stamped into an applied command: sessions expire by it, never by this node's clock. */
   private long logTimeMillis;
+  private ChangeListener changes = ChangeListener.NONE;
 
   public KvStateMachine(KvLimits limits) {
     this(limits, Set.of());
@@ -76,6 +78,14 @@ public final class KvStateMachine {
   public KvStateMachine(KvLimits limits, Set<Mutation> broken) {
     this.limits = limits;
     this.sessionsLeftOutOfSnapshots = broken.contains(Mutation.SESSIONS_LEFT_OUT_OF_SNAPSHOTS);
+  }
+
+  /**
+   * Reports every change from now on to {@code listener} (watches). Set it before the apply thread
+   * starts: the field is not guarded.
+   */
+  public void listen(ChangeListener listener) {
+    this.changes = Objects.requireNonNull(listener, "listener");
   }
 
   /**
@@ -93,7 +103,7 @@ public final class KvStateMachine {
     appliedIndex = index;
     // Log time only moves forward, even when a new leader's clock is behind its predecessor's.
     logTimeMillis = Math.max(logTimeMillis, command.getProposedAtMillis());
-    return switch (command.getOpCase()) {
+    Message answer = switch (command.getOpCase()) {
       case PUT -> once(command.getPut().hasSession(), command.getPut().getSession(), () -> put(index, command.getPut()));
       case GET -> get(index, command.getGet());
       case DELETE -> once(command.getDelete().hasSession(), command.getDelete().getSession(),
@@ -105,6 +115,8 @@ public final class KvStateMachine {
           .setTtlSeconds(sessions.open(index, command.getOpenSession().getTtlSeconds(), logTimeMillis)).build();
       case OP_NOT_SET -> throw new IllegalStateException("committed entry " + index + " holds an empty command");
     };
+    changes.applied(index);
+    return answer;
   }
 
   /** A write without a session is applied as it comes; one with a session at most once (§6.3). */
@@ -136,6 +148,7 @@ public final class KvStateMachine {
   public void skip(long index) {
     if (index <= appliedIndex) throw new IllegalStateException("index " + index + " applied twice (applied " + appliedIndex + ")");
     appliedIndex = index;
+    changes.applied(index);
   }
 
   /**
@@ -225,6 +238,7 @@ public final class KvStateMachine {
     logTimeMillis = restoredLogTime;
     retriesBeforeRestore += sessions.retriesAnswered();
     sessions = restoredSessions;
+    changes.restored(index);
   }
 
   /** What a snapshot payload's header says about the state in it. */
@@ -303,12 +317,16 @@ public final class KvStateMachine {
   }
 
   private PutResponse put(long index, PutRequest r) {
-    data.put(r.getKey(), KeyValue.newBuilder().setKey(r.getKey()).setValue(r.getValue()).setRevision(index).build());
+    KeyValue kv = KeyValue.newBuilder().setKey(r.getKey()).setValue(r.getValue()).setRevision(index).build();
+    data.put(kv.getKey(), kv);
+    changes.changed(new Change.Put(kv));
     return PutResponse.newBuilder().setRevision(index).build();
   }
 
   private DeleteResponse delete(long index, DeleteRequest r) {
-    return DeleteResponse.newBuilder().setDeleted(data.remove(r.getKey()) != null).setRevision(index).build();
+    boolean deleted = data.remove(r.getKey()) != null;
+    if (deleted) changes.changed(new Change.Delete(r.getKey(), index));
+    return DeleteResponse.newBuilder().setDeleted(deleted).setRevision(index).build();
   }
 
   private CompareAndSetResponse compareAndSet(long index, CompareAndSetRequest r) {
@@ -317,7 +335,9 @@ public final class KvStateMachine {
         ? current != null && current.getValue().equals(r.getExpectedValue())
         : current == null;
     if (matches) {
-      data.put(r.getKey(), KeyValue.newBuilder().setKey(r.getKey()).setValue(r.getNewValue()).setRevision(index).build());
+      KeyValue kv = KeyValue.newBuilder().setKey(r.getKey()).setValue(r.getNewValue()).setRevision(index).build();
+      data.put(r.getKey(), kv);
+      changes.changed(new Change.Put(kv));
     }
     CompareAndSetResponse.Builder b = CompareAndSetResponse.newBuilder().setSucceeded(matches).setRevision(index)
         .setWasPresent(current != null);

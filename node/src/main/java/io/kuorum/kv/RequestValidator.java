@@ -9,6 +9,7 @@ import io.kuorum.kv.proto.OpenSessionRequest;
 import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.RangeRequest;
 import io.kuorum.kv.proto.Session;
+import io.kuorum.kv.proto.WatchRequest;
 
 /** Checks client requests against {@link KvLimits}; throws {@link InvalidRequestException} naming the broken rule. */
 public final class RequestValidator {
@@ -62,6 +63,20 @@ public final class RequestValidator {
           + limits.maxRangeLimit() + "; page through with a smaller limit");
     }
     consistency(r.getConsistency());
+  }
+
+  public void check(WatchRequest r) {
+    if (!r.getPrefix() && r.getKey().isEmpty()) {
+      throw new InvalidRequestException("key must not be empty: name a key, or set prefix (an empty prefix watches every key)");
+    }
+    if (r.getKey().size() > limits.maxKeyBytes()) {
+      throw new InvalidRequestException((r.getPrefix() ? "prefix" : "key") + " is " + r.getKey().size()
+          + " bytes; the limit is " + limits.maxKeyBytes());
+    }
+    if (r.getStartRevision() < 0) {
+      throw new InvalidRequestException("start_revision " + Long.toUnsignedString(r.getStartRevision())
+          + " is beyond any revision; use 0 to watch from now");
+    }
   }
 
   private static void consistency(Consistency c) {

@@ -13,6 +13,7 @@ import io.kuorum.transport.PeerServer;
 import io.kuorum.transport.RaftPeerService;
 import io.kuorum.transport.TransportLimits;
 import io.kuorum.transport.TransportTimings;
+import io.kuorum.watch.WatchHub;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -38,6 +39,7 @@ public final class KuorumServer implements AutoCloseable {
   private final Replica replica;
   private final Server peerServer;
   private final Server clientServer;
+  private final WatchHub watches;
   private final CompletableFuture<Throwable> fatal = new CompletableFuture<>();
 
   private KuorumServer(NodeConfig config) {
@@ -51,6 +53,9 @@ public final class KuorumServer implements AutoCloseable {
     }
     GrpcPeerTransport t = null;
     Replica r = null;
+    // Listens to the state machine before the node restores or applies anything, so its history starts
+    // where the state does (see WatchHub.restored).
+    WatchHub hub = new WatchHub(config.id(), config.watch());
     Server peers = null;
     try {
       Map<Long, String> peerAddresses = new TreeMap<>();
@@ -58,8 +63,9 @@ public final class KuorumServer implements AutoCloseable {
       t = new GrpcPeerTransport(config.id(), config.clusterId(), config.advertisePeer(), peerAddresses, TransportLimits.DEFAULT);
       SnapshotDirectory snapshotDirectory = SnapshotDirectory.open(config.dataDir());
       SnapshotTransfers transfers = new SnapshotTransfers(snapshotDirectory);
-      r = new RaftNode(config, store, snapshotDirectory, t, new KvStateMachine(config.limits()), new SecureRandom(),
-          fatal::complete);
+      KvStateMachine stateMachine = new KvStateMachine(config.limits());
+      stateMachine.listen(hub);
+      r = new RaftNode(config, store, snapshotDirectory, t, stateMachine, new SecureRandom(), fatal::complete);
       Replica target = r;
       GrpcPeerTransport replies = t; // a member this node has no address for yet can still be answered
       t.useSnapshots(transfers, result -> {
@@ -72,19 +78,21 @@ public final class KuorumServer implements AutoCloseable {
               received -> target.deliver(received.toMessage())), TransportLimits.DEFAULT,
           TransportTimings.DEFAULT), "peer", config.peerListen(), "--listen-peer");
       this.clientServer = bind(NettyServerBuilder.forAddress(address(config.clientListen()))
-          .addService(MalformedRequests.guard(new KvServiceImpl(target, new RequestValidator(config.limits())).bindService()))
+          .addService(MalformedRequests.guard(new KvServiceImpl(target, new RequestValidator(config.limits()), hub).bindService()))
           .addService(MalformedRequests.guard(new AdminServiceImpl(config, target).bindService()))
           .maxInboundMessageSize(config.limits().maxRequestBytes()), "client", config.clientListen(), "--listen-client");
     } catch (RuntimeException e) {
       if (peers != null) peers.shutdownNow();
       if (r != null) r.close();
       if (t != null) t.close();
+      hub.close();
       store.close();
       throw e;
     }
     this.transport = t;
     this.replica = r;
     this.peerServer = peers;
+    this.watches = hub;
     log.info("node {} of cluster {} serving clients on {} and peers on {}, data in {}", config.id(), config.clusterId(),
         clientPort(), peerPort(), config.dataDir());
   }
@@ -123,6 +131,11 @@ public final class KuorumServer implements AutoCloseable {
     return replica.status();
   }
 
+  /** Watch streams open on this node. */
+  public int watchers() {
+    return watches.watchers();
+  }
+
   /** Completes when the node hits an error it cannot continue from (storage failure, corrupt log). */
   public CompletableFuture<Throwable> fatalError() {
     return fatal;
@@ -132,6 +145,7 @@ public final class KuorumServer implements AutoCloseable {
   public void close() {
     log.info("node {} shutting down: no new requests, waiting for {} in flight", config.id(), replica.pendingRequests());
     clientServer.shutdown();
+    watches.close(); // watch streams never finish by themselves: end them, saying where to resume
     replica.stopAccepting();
     long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (replica.pendingRequests() > 0 && System.nanoTime() < waitUntil) {

@@ -3,6 +3,8 @@ package io.kuorum.server;
 import com.google.protobuf.Message;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kuorum.kv.InvalidRequestException;
 import io.kuorum.kv.RequestValidator;
@@ -22,6 +24,10 @@ import io.kuorum.kv.proto.PutResponse;
 import io.kuorum.kv.proto.RangeRequest;
 import io.kuorum.kv.proto.RangeResponse;
 import io.kuorum.kv.proto.SessionRefusal;
+import io.kuorum.kv.proto.WatchRequest;
+import io.kuorum.kv.proto.WatchResponse;
+import io.kuorum.watch.KeySelector;
+import io.kuorum.watch.WatchHub;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -40,10 +46,12 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
 
   private final Replica replica;
   private final RequestValidator validator;
+  private final WatchHub watches;
 
-  KvServiceImpl(Replica replica, RequestValidator validator) {
+  KvServiceImpl(Replica replica, RequestValidator validator, WatchHub watches) {
     this.replica = replica;
     this.validator = validator;
+    this.watches = watches;
   }
 
   @Override
@@ -85,6 +93,29 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
    */
   private <T extends Message> void run(Runnable validation, Command.Builder command, Class<T> type, StreamObserver<T> out) {
     answer(validation, command.setProposedAtMillis(System.currentTimeMillis()).build(), type, out, replica::submit);
+  }
+
+  /**
+   * Served by this member from the changes it applied, whatever its role: no log entry, no leader
+   * needed. A node that is not a member has nothing to send and says so, so the client moves on.
+   */
+  @Override
+  public void watch(WatchRequest request, StreamObserver<WatchResponse> out) {
+    try {
+      validator.check(request);
+    } catch (InvalidRequestException e) {
+      out.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    NodeStatus status = replica.status();
+    if (!status.member()) {
+      out.onError(Status.UNAVAILABLE.withDescription("node " + status.id() + " is " + status.roleName()
+          + ", not a member of the cluster, and applies no changes; watch at another member").asRuntimeException());
+      return;
+    }
+    KeySelector keys = request.getPrefix() ? new KeySelector.Prefix(request.getKey())
+        : new KeySelector.ExactKey(request.getKey());
+    watches.open(request, keys, (ServerCallStreamObserver<WatchResponse>) out);
   }
 
   /**

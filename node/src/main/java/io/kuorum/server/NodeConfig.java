@@ -1,8 +1,10 @@
 package io.kuorum.server;
 
 import io.kuorum.kv.KvLimits;
+import io.kuorum.watch.WatchLimits;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,6 +24,7 @@ import java.util.Optional;
  * @param electionTicks base election timeout in ticks (randomized up to twice that)
  * @param heartbeatTicks leader heartbeat interval in ticks
  * @param maxPendingProposals requests waiting for commit before new ones get RESOURCE_EXHAUSTED
+ * @param watch bounds of the watch history and of each watcher's backlog
  */
 public record NodeConfig(
     long id,
@@ -37,12 +40,22 @@ public record NodeConfig(
     KvLimits limits,
     String advertisePeer,
     String advertiseClient,
-    SnapshotPolicy snapshots) {
+    SnapshotPolicy snapshots,
+    WatchLimits watch) {
+
+  /** With the default watch limits. */
+  public NodeConfig(long id, String clusterId, List<Member> members, Path dataDir, HostPort clientListen, HostPort peerListen,
+      int tickMs, int electionTicks, int heartbeatTicks, int maxPendingProposals, KvLimits limits, String advertisePeer,
+      String advertiseClient, SnapshotPolicy snapshots) {
+    this(id, clusterId, members, dataDir, clientListen, peerListen, tickMs, electionTicks, heartbeatTicks, maxPendingProposals,
+        limits, advertisePeer, advertiseClient, snapshots, WatchLimits.DEFAULT);
+  }
 
   public NodeConfig {
     if (id <= 0) throw new IllegalArgumentException("--id must be a positive member id, got " + id);
     if (clusterId == null || clusterId.isBlank()) throw new IllegalArgumentException("--cluster-id must not be blank");
     members = List.copyOf(members);
+    Objects.requireNonNull(watch, "watch");
     if (tickMs < 1) throw new IllegalArgumentException("--tick-ms must be >= 1, got " + tickMs);
     if (heartbeatTicks < 1) throw new IllegalArgumentException("--heartbeat-ticks must be >= 1, got " + heartbeatTicks);
     if (electionTicks <= heartbeatTicks) {

@@ -2,6 +2,7 @@ package io.kuorum.server;
 
 import io.kuorum.kv.KvLimits;
 import io.kuorum.storage.StorageException;
+import io.kuorum.watch.WatchLimits;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -75,6 +76,25 @@ public final class ServerMain implements Callable<Integer> {
       description = "Requests waiting for commit before new ones are refused (KUORUM_MAX_PENDING, default ${DEFAULT-VALUE}).")
   int maxPending;
 
+  @Option(names = "--watch-history-events", defaultValue = "${env:KUORUM_WATCH_HISTORY_EVENTS:-10000}",
+      description = "Recent changes kept so that watches can start from a past revision or resume after a broken"
+          + " stream (KUORUM_WATCH_HISTORY_EVENTS, default ${DEFAULT-VALUE}).")
+  int watchHistoryEvents;
+
+  @Option(names = "--watch-history-bytes", defaultValue = "${env:KUORUM_WATCH_HISTORY_BYTES:-16777216}",
+      description = "... and at most this many bytes of them, keys and values (KUORUM_WATCH_HISTORY_BYTES, default"
+          + " ${DEFAULT-VALUE}).")
+  long watchHistoryBytes;
+
+  @Option(names = "--watch-backlog-events", defaultValue = "${env:KUORUM_WATCH_BACKLOG_EVENTS:-1000}",
+      description = "Changes one watcher may have waiting to be sent before it is ended as fallen behind"
+          + " (KUORUM_WATCH_BACKLOG_EVENTS, default ${DEFAULT-VALUE}).")
+  int watchBacklogEvents;
+
+  @Option(names = "--watch-backlog-bytes", defaultValue = "${env:KUORUM_WATCH_BACKLOG_BYTES:-4194304}",
+      description = "... and at most this many bytes of them (KUORUM_WATCH_BACKLOG_BYTES, default ${DEFAULT-VALUE}).")
+  long watchBacklogBytes;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ServerMain()).execute(args));
   }
@@ -87,7 +107,8 @@ public final class ServerMain implements Callable<Integer> {
       id = MemberId.resolve(data, id == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(id));
       config = new NodeConfig(id, clusterId, Member.parseList(members), data, HostPort.parse(listenClient, "--listen-client"),
           HostPort.parse(listenPeer, "--listen-peer"), tickMs, electionTicks, heartbeatTicks, maxPending, KvLimits.DEFAULT,
-          advertisePeer, advertiseClient, new SnapshotPolicy(snapshotEntries, snapshotBytes, 2));
+          advertisePeer, advertiseClient, new SnapshotPolicy(snapshotEntries, snapshotBytes, 2),
+          WatchLimits.DEFAULT.withHistory(watchHistoryEvents, watchHistoryBytes).withBacklog(watchBacklogEvents, watchBacklogBytes));
     } catch (IllegalArgumentException e) {
       System.err.println("kuorum: invalid configuration: " + e.getMessage());
       return 2;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.kuorum.client.LoopbackPorts;
 import io.kuorum.kv.KvLimits;
 import io.kuorum.raft.Role;
+import io.kuorum.watch.WatchLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,11 +18,16 @@ public final class SingleNode {
 
   /** Starts node 1 of cluster {@code clusterId} and waits until it leads; the caller closes it. */
   public static KuorumServer start(Path dataDir, String clusterId) {
+    return start(dataDir, clusterId, WatchLimits.DEFAULT);
+  }
+
+  /** {@link #start(Path, String)} with these watch limits. */
+  public static KuorumServer start(Path dataDir, String clusterId, WatchLimits watch) {
     int client = LoopbackPorts.free();
     int peer = LoopbackPorts.free();
     KuorumServer server = KuorumServer.start(new NodeConfig(1, clusterId, Member.parseList("1=127.0.0.1:" + peer + "/" + client),
         dataDir, new HostPort("127.0.0.1", client), new HostPort("127.0.0.1", peer), 10, 10, 2, 100, KvLimits.DEFAULT, "", "",
-        SnapshotPolicy.DEFAULT));
+        SnapshotPolicy.DEFAULT, watch));
     await().atMost(Duration.ofSeconds(10)).until(() -> server.status().role() == Role.LEADER);
     return server;
   }

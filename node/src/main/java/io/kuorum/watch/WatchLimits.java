@@ -1,0 +1,47 @@
+package io.kuorum.watch;
+
+import io.kuorum.kv.Change;
+import java.time.Duration;
+
+/**
+ * Memory bounds of watches on one member.
+ *
+ * @param historyEvents changes kept for watches that start from a past revision
+ * @param historyBytes ... and at most this many bytes of them (keys and values); the older are dropped first
+ * @param backlogEvents changes one watcher may have waiting to be sent before it is ended as fallen behind
+ * @param backlogBytes ... and at most this many bytes of them
+ * @param minProgressInterval the shortest progress interval a client may ask for
+ */
+public record WatchLimits(int historyEvents, long historyBytes, int backlogEvents, long backlogBytes,
+    Duration minProgressInterval) {
+
+  /**
+   * 10,000 changes or 16 MiB of history (seconds to minutes of writes, enough to bridge a reconnect);
+   * 1,000 changes or 4 MiB of backlog per watcher; progress at most every 100 ms.
+   */
+  public static final WatchLimits DEFAULT = new WatchLimits(10_000, 16L << 20, 1_000, 4L << 20, Duration.ofMillis(100));
+
+  public WatchLimits {
+    if (historyEvents < 0) throw new IllegalArgumentException("--watch-history-events must be >= 0, got " + historyEvents);
+    if (historyBytes < 0) throw new IllegalArgumentException("--watch-history-bytes must be >= 0, got " + historyBytes);
+    if (backlogEvents < 1) throw new IllegalArgumentException("--watch-backlog-events must be >= 1, got " + backlogEvents);
+    if (backlogBytes < 1) throw new IllegalArgumentException("--watch-backlog-bytes must be >= 1, got " + backlogBytes);
+    if (minProgressInterval.isNegative() || minProgressInterval.isZero()) {
+      throw new IllegalArgumentException("the minimum progress interval must be positive, got " + minProgressInterval);
+    }
+  }
+
+  public WatchLimits withHistory(int events, long bytes) {
+    return new WatchLimits(events, bytes, backlogEvents, backlogBytes, minProgressInterval);
+  }
+
+  public WatchLimits withBacklog(int events, long bytes) {
+    return new WatchLimits(historyEvents, historyBytes, events, bytes, minProgressInterval);
+  }
+
+  /** What one change costs in these bounds: its key and value plus a fixed overhead for the objects around them. */
+  static long bytesOf(Change change) {
+    long payload = change instanceof Change.Put p ? p.kv().getValue().size() : 0;
+    return change.key().size() + payload + 64;
+  }
+}
