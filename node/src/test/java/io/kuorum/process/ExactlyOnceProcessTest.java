@@ -128,13 +128,7 @@ class ExactlyOnceProcessTest {
 
     void stop() {
       running.set(false);
-      for (Thread t : threads) {
-        try {
-          t.join(30_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      Workload.joinAll(threads);
     }
 
     @Override

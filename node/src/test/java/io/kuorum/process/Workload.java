@@ -215,6 +215,11 @@ final class Workload implements AutoCloseable {
 
   void stop() {
     running.set(false);
+    joinAll(threads);
+  }
+
+  /** Waits up to 30 s for each of {@code threads} to end. */
+  static void joinAll(List<Thread> threads) {
     for (Thread t : threads) {
       try {
         t.join(30_000);

@@ -224,14 +224,7 @@ final class SimClient {
     }
     sessionId = 0;
     // This attempt was not applied; an earlier one may have been, before the cluster forgot the session.
-    if (acceptedAttempts > 1) {
-      history.unknown(op);
-      unknown++;
-    } else {
-      history.fail(op);
-      failed++;
-    }
-    finish();
+    giveUp(op, acceptedAttempts > 1);
   }
 
   private void committed(long op, KvOutput output) {
@@ -260,14 +253,17 @@ final class SimClient {
       retryElsewhere(op, -1);
       return;
     }
-    history.fail(op);
-    failed++;
-    finish();
+    giveUp(op, false);
   }
 
   private void timeout(long op) {
     if (op != opId || finished) return;
-    if (config.sessions() && command.isWrite() ? acceptedAttempts > 0 : accepted) {
+    giveUp(op, config.sessions() && command.isWrite() ? acceptedAttempts > 0 : accepted);
+  }
+
+  /** Ends the operation without an answer: its outcome is unknown if it may have been applied, else it failed. */
+  private void giveUp(long op, boolean mayHaveApplied) {
+    if (mayHaveApplied) {
       history.unknown(op);
       unknown++;
     } else {
