@@ -1,5 +1,6 @@
 package io.kuorum.client;
 
+import io.kuorum.kv.SessionLimits;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -47,7 +48,7 @@ public record ClientOptions(
     requirePositive(connectTimeout, "connectTimeout");
     requirePositive(membershipDeadline, "membershipDeadline");
     requirePositive(sessionTtl, "sessionTtl");
-    if (sessionTtl.toSeconds() < 1 || sessionTtl.toSeconds() > 86_400 || sessionTtl.toNanosPart() != 0) {
+    if (sessionTtl.toSeconds() < 1 || sessionTtl.toSeconds() > SessionLimits.MAX_TTL_SECONDS || sessionTtl.toNanosPart() != 0) {
       throw new IllegalArgumentException("sessionTtl must be whole seconds from 1s to 24h, was " + sessionTtl);
     }
     if (maxBackoff.compareTo(initialBackoff) < 0) {

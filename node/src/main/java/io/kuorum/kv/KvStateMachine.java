@@ -21,14 +21,12 @@ import io.kuorum.kv.proto.RangeRequest;
 import io.kuorum.kv.proto.RangeResponse;
 import io.kuorum.kv.proto.Session;
 import io.kuorum.kv.proto.SessionState;
-import io.kuorum.raft.Mutation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Set;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -71,13 +69,20 @@ public final class KvStateMachine {
   private ChangeListener changes = ChangeListener.NONE;
 
   public KvStateMachine(KvLimits limits) {
-    this(limits, Set.of());
+    this(limits, false);
   }
 
-  /** For tests of the tests: a state machine that breaks the rules {@code broken} names. */
-  public KvStateMachine(KvLimits limits, Set<Mutation> broken) {
+  private KvStateMachine(KvLimits limits, boolean sessionsLeftOutOfSnapshots) {
     this.limits = limits;
-    this.sessionsLeftOutOfSnapshots = broken.contains(Mutation.SESSIONS_LEFT_OUT_OF_SNAPSHOTS);
+    this.sessionsLeftOutOfSnapshots = sessionsLeftOutOfSnapshots;
+  }
+
+  /**
+   * For tests of the tests only: a state machine whose snapshots leave the session table out, so a
+   * member that installs one applies a retried write twice. The simulation must catch it.
+   */
+  public static KvStateMachine leavingSessionsOutOfSnapshots(KvLimits limits) {
+    return new KvStateMachine(limits, true);
   }
 
   /**
@@ -104,12 +109,13 @@ public final class KvStateMachine {
     // Log time only moves forward, even when a new leader's clock is behind its predecessor's.
     logTimeMillis = Math.max(logTimeMillis, command.getProposedAtMillis());
     Message answer = switch (command.getOpCase()) {
-      case PUT -> once(command.getPut().hasSession(), command.getPut().getSession(), () -> put(index, command.getPut()));
+      case PUT -> once(command.getPut().hasSession(), command.getPut().getSession(), SessionTable.WriteKind.PUT,
+          () -> put(index, command.getPut()));
       case GET -> get(index, command.getGet());
-      case DELETE -> once(command.getDelete().hasSession(), command.getDelete().getSession(),
+      case DELETE -> once(command.getDelete().hasSession(), command.getDelete().getSession(), SessionTable.WriteKind.DELETE,
           () -> delete(index, command.getDelete()));
       case COMPARE_AND_SET -> once(command.getCompareAndSet().hasSession(), command.getCompareAndSet().getSession(),
-          () -> compareAndSet(index, command.getCompareAndSet()));
+          SessionTable.WriteKind.COMPARE_AND_SET, () -> compareAndSet(index, command.getCompareAndSet()));
       case RANGE -> range(index, command.getRange());
       case OPEN_SESSION -> OpenSessionResponse.newBuilder().setSessionId(index)
           .setTtlSeconds(sessions.open(index, command.getOpenSession().getTtlSeconds(), logTimeMillis)).build();
@@ -120,8 +126,8 @@ public final class KvStateMachine {
   }
 
   /** A write without a session is applied as it comes; one with a session at most once (§6.3). */
-  private Message once(boolean hasSession, Session session, Supplier<Message> change) {
-    return hasSession ? sessions.applyOnce(session, logTimeMillis, change) : change.get();
+  private Message once(boolean hasSession, Session session, SessionTable.WriteKind kind, Supplier<Message> change) {
+    return hasSession ? sessions.applyOnce(session, kind, logTimeMillis, change) : change.get();
   }
 
   /**

@@ -37,9 +37,9 @@ public final class RequestValidator {
   }
 
   public void check(OpenSessionRequest r) {
-    if (r.getTtlSeconds() < 0 || r.getTtlSeconds() > SessionTable.MAX_TTL_SECONDS) {
+    if (r.getTtlSeconds() < 0 || r.getTtlSeconds() > SessionLimits.MAX_TTL_SECONDS) {
       throw new InvalidRequestException("ttl_seconds " + Integer.toUnsignedString(r.getTtlSeconds()) + " is outside 1.."
-          + SessionTable.MAX_TTL_SECONDS + " (0 asks for the default, " + SessionTable.DEFAULT_TTL_SECONDS + ")");
+          + SessionLimits.MAX_TTL_SECONDS + " (0 asks for the default, " + SessionLimits.DEFAULT_TTL_SECONDS + ")");
     }
   }
 

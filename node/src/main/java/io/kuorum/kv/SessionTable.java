@@ -13,10 +13,11 @@ import io.kuorum.kv.proto.SessionAnswer;
 import io.kuorum.kv.proto.SessionRefusal;
 import io.kuorum.kv.proto.SessionState;
 import java.io.IOException;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -26,52 +27,52 @@ import java.util.function.Supplier;
  *
  * <p>Everything here is decided by the log alone, so every member keeps the same table: sessions are
  * numbered by the index that opened them, and expire by log time (the proposing leader's clock as
- * stamped into each command, never this node's clock). The table is bounded: at most
- * {@link #MAX_SESSIONS} sessions (opening one more evicts the least recently active) and at most
- * {@link #MAX_UNANSWERED} answers per session (the client acknowledges answers with
- * {@code lowest_unanswered}). Single-threaded, like the state machine that owns it.
+ * stamped into each command, never this node's clock). The table is bounded ({@link SessionLimits}):
+ * by sessions (opening one more evicts the least recently active), by how far past its lowest
+ * unanswered write a session may number a write, and by the bytes of answers held. Answers are kept as
+ * the immutable messages a snapshot stores, so copying the table for a snapshot copies references.
+ * Single-threaded, like the state machine that owns it.
  */
 final class SessionTable {
 
-  static final int MAX_SESSIONS = 10_000;
-  static final int MAX_UNANSWERED = 1_024;
-  static final int DEFAULT_TTL_SECONDS = 120;
-  static final int MAX_TTL_SECONDS = 86_400;
-
   /** One open session; mutable, owned by the table. */
-  private static final class ClientSession {
+  private static final class Entry {
     final long id;
     final int ttlSeconds;
     long lastActiveMillis;
     long lowestUnanswered;
-    final TreeMap<Long, Message> answers = new TreeMap<>();
+    long answerBytes;
+    final TreeMap<Long, SessionAnswer> answers = new TreeMap<>();
 
-    ClientSession(long id, int ttlSeconds, long lastActiveMillis) {
+    Entry(long id, int ttlSeconds, long lastActiveMillis) {
       this.id = id;
       this.ttlSeconds = ttlSeconds;
       this.lastActiveMillis = lastActiveMillis;
     }
 
-    boolean expiredAt(long logTimeMillis) {
-      return logTimeMillis - lastActiveMillis > ttlSeconds * 1000L;
+    long expiresAtMillis() {
+      return lastActiveMillis + ttlSeconds * 1000L;
     }
   }
 
+  private static final Comparator<Entry> BY_EXPIRY =
+      Comparator.comparingLong(Entry::expiresAtMillis).thenComparingLong(e -> e.id);
+
   /** In order of last activity, least recent first: touching a session moves it to the end. */
-  private final LinkedHashMap<Long, ClientSession> sessions = new LinkedHashMap<>();
+  private final LinkedHashMap<Long, Entry> sessions = new LinkedHashMap<>();
+  /** The same sessions by when they expire: TTLs differ, so the least recently active is not always the first. */
+  private final TreeSet<Entry> byExpiry = new TreeSet<>(BY_EXPIRY);
+  private long answerBytes;
   /** Retries answered with their first answer, since this table was created: a statistic, not state. */
   private long retriesAnswered;
 
   /** Opens a session numbered {@code index}; returns its TTL. Makes room by expiry, then by eviction. */
   int open(long index, int requestedTtlSeconds, long logTimeMillis) {
-    int ttl = requestedTtlSeconds == 0 ? DEFAULT_TTL_SECONDS : Math.min(requestedTtlSeconds, MAX_TTL_SECONDS);
+    int ttl = requestedTtlSeconds == 0 ? SessionLimits.DEFAULT_TTL_SECONDS
+        : Math.min(requestedTtlSeconds, SessionLimits.MAX_TTL_SECONDS);
     expire(logTimeMillis);
-    if (sessions.size() >= MAX_SESSIONS) {
-      Iterator<ClientSession> leastRecent = sessions.values().iterator();
-      leastRecent.next();
-      leastRecent.remove();
-    }
-    sessions.put(index, new ClientSession(index, ttl, logTimeMillis));
+    if (sessions.size() >= SessionLimits.MAX_SESSIONS) remove(sessions.values().iterator().next());
+    add(new Entry(index, ttl, logTimeMillis));
     return ttl;
   }
 
@@ -79,36 +80,62 @@ final class SessionTable {
    * Applies a session write once: {@code change} runs only for a sequence the session has not seen.
    * Returns the change's answer, the first answer again for a retry, or a {@link SessionRefusal}.
    */
-  Message applyOnce(Session request, long logTimeMillis, Supplier<Message> change) {
+  Message applyOnce(Session request, WriteKind kind, long logTimeMillis, Supplier<Message> change) {
     expire(logTimeMillis);
-    ClientSession s = sessions.get(request.getId());
-    if (s == null || s.expiredAt(logTimeMillis)) {
-      sessions.remove(request.getId());
+    Entry s = sessions.get(request.getId());
+    if (s == null) {
       return refusal(SessionRefusal.Reason.UNKNOWN_SESSION, "session " + request.getId() + " is unknown: it expired"
           + " (no write within its TTL of log time) or was evicted to make room for newer sessions; the write was not"
           + " applied; open a new session");
     }
-    Message first = s.answers.get(request.getSequence());
-    if (first != null) {
-      retriesAnswered++;
-      return first;
-    }
+    SessionAnswer first = s.answers.get(request.getSequence());
+    if (first != null) return retried(s, request, kind, first);
     if (request.getSequence() < s.lowestUnanswered) {
       return refusal(SessionRefusal.Reason.ANSWER_FORGOTTEN, "write " + request.getSequence() + " of session "
           + s.id + " was answered and acknowledged (lowest_unanswered " + s.lowestUnanswered + "); a client must not"
           + " retry a write it has the answer to");
     }
-    s.lowestUnanswered = Math.max(s.lowestUnanswered, request.getLowestUnanswered());
-    s.answers.headMap(s.lowestUnanswered).clear();
-    if (s.answers.size() >= MAX_UNANSWERED) {
-      return refusal(SessionRefusal.Reason.TOO_MANY_UNANSWERED, "session " + s.id + " holds " + s.answers.size()
-          + " unacknowledged answers, the most it may; the write was not applied; retry once earlier writes are"
-          + " answered");
+    acknowledge(s, request.getLowestUnanswered());
+    if (request.getSequence() >= s.lowestUnanswered + SessionLimits.WINDOW) {
+      return refusal(SessionRefusal.Reason.TOO_MANY_UNANSWERED, "write " + request.getSequence() + " of session " + s.id
+          + " is " + SessionLimits.WINDOW + " or more past its lowest unanswered write " + s.lowestUnanswered
+          + "; the write was not applied; send it once earlier writes are answered");
+    }
+    if (s.answerBytes >= SessionLimits.MAX_SESSION_ANSWER_BYTES || answerBytes >= SessionLimits.MAX_TABLE_ANSWER_BYTES) {
+      return refusal(SessionRefusal.Reason.TOO_MANY_UNANSWERED, "session " + s.id + " holds " + s.answerBytes
+          + " bytes of unacknowledged answers (all sessions: " + answerBytes + "); the write was not applied; retry once"
+          + " earlier writes are answered");
     }
     Message answer = change.get();
-    s.answers.put(request.getSequence(), answer);
+    SessionAnswer stored = stored(request.getSequence(), answer);
+    s.answers.put(request.getSequence(), stored);
+    s.answerBytes += stored.getSerializedSize();
+    answerBytes += stored.getSerializedSize();
     touch(s, logTimeMillis);
     return answer;
+  }
+
+  /** A retry: its first answer, if it really is the same kind of write; numbers are never reused. */
+  private Message retried(Entry s, Session request, WriteKind kind, SessionAnswer first) {
+    if (WriteKind.of(first) != kind) {
+      return refusal(SessionRefusal.Reason.SEQUENCE_REUSED, "write " + request.getSequence() + " of session " + s.id
+          + " was a " + WriteKind.of(first).label() + ", this request is a " + kind.label() + "; a client must not"
+          + " give two writes one number; it was not applied");
+    }
+    retriesAnswered++;
+    return answer(first);
+  }
+
+  /** The client has the answers below {@code lowestUnanswered}: forget them. */
+  private void acknowledge(Entry s, long lowestUnanswered) {
+    if (lowestUnanswered <= s.lowestUnanswered) return;
+    s.lowestUnanswered = lowestUnanswered;
+    for (Iterator<SessionAnswer> it = s.answers.headMap(lowestUnanswered).values().iterator(); it.hasNext(); ) {
+      long size = it.next().getSerializedSize();
+      s.answerBytes -= size;
+      answerBytes -= size;
+      it.remove();
+    }
   }
 
   int size() {
@@ -119,16 +146,27 @@ final class SessionTable {
     return retriesAnswered;
   }
 
-  private void touch(ClientSession s, long logTimeMillis) {
-    s.lastActiveMillis = logTimeMillis;
+  private void touch(Entry s, long logTimeMillis) {
+    byExpiry.remove(s);
     sessions.remove(s.id);
-    sessions.put(s.id, s);
+    s.lastActiveMillis = logTimeMillis;
+    add(s);
   }
 
-  /** Drops expired sessions from the least recently active end: amortized O(1) per command. */
+  private void add(Entry s) {
+    sessions.put(s.id, s);
+    byExpiry.add(s);
+  }
+
+  private void remove(Entry s) {
+    sessions.remove(s.id);
+    byExpiry.remove(s);
+    answerBytes -= s.answerBytes;
+  }
+
+  /** Drops the sessions whose TTL of log time passed without a write: amortized O(log n) per command. */
   private void expire(long logTimeMillis) {
-    Iterator<ClientSession> it = sessions.values().iterator();
-    while (it.hasNext() && it.next().expiredAt(logTimeMillis)) it.remove();
+    while (!byExpiry.isEmpty() && byExpiry.first().expiresAtMillis() < logTimeMillis) remove(byExpiry.first());
   }
 
   private static SessionRefusal refusal(SessionRefusal.Reason reason, String message) {
@@ -141,11 +179,9 @@ final class SessionTable {
   SessionState[] copy() {
     SessionState[] out = new SessionState[sessions.size()];
     int i = 0;
-    for (ClientSession s : sessions.values()) {
-      SessionState.Builder b = SessionState.newBuilder().setId(s.id).setTtlSeconds(s.ttlSeconds)
-          .setLastActiveMillis(s.lastActiveMillis).setLowestUnanswered(s.lowestUnanswered);
-      s.answers.forEach((seq, answer) -> b.addAnswers(stored(seq, answer)));
-      out[i++] = b.build();
+    for (Entry s : sessions.values()) {
+      out[i++] = SessionState.newBuilder().setId(s.id).setTtlSeconds(s.ttlSeconds).setLastActiveMillis(s.lastActiveMillis)
+          .setLowestUnanswered(s.lowestUnanswered).addAllAnswers(s.answers.values()).build();
     }
     return out;
   }
@@ -171,8 +207,9 @@ final class SessionTable {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException("key-value snapshot is truncated before its session table", e);
     }
-    if (count < 0 || count > MAX_SESSIONS) {
-      throw new IllegalArgumentException("key-value snapshot has a bad session count " + count + " (at most " + MAX_SESSIONS + ")");
+    if (count < 0 || count > SessionLimits.MAX_SESSIONS) {
+      throw new IllegalArgumentException("key-value snapshot has a bad session count " + count + " (at most "
+          + SessionLimits.MAX_SESSIONS + ")");
     }
     for (long i = 0; i < count; i++) {
       SessionState.Builder b = SessionState.newBuilder();
@@ -193,22 +230,21 @@ final class SessionTable {
     if (state.getId() < 1 || state.getId() > appliedIndex || sessions.containsKey(state.getId())) {
       throw new IllegalArgumentException(which + " has an id outside 1.." + appliedIndex + " or repeats one");
     }
-    if (state.getTtlSeconds() < 1 || state.getTtlSeconds() > MAX_TTL_SECONDS) {
+    if (state.getTtlSeconds() < 1 || state.getTtlSeconds() > SessionLimits.MAX_TTL_SECONDS) {
       throw new IllegalArgumentException(which + " has a bad TTL of " + state.getTtlSeconds() + " s");
     }
-    if (state.getAnswersCount() > MAX_UNANSWERED) {
-      throw new IllegalArgumentException(which + " holds " + state.getAnswersCount() + " answers, over " + MAX_UNANSWERED);
-    }
-    ClientSession s = new ClientSession(state.getId(), state.getTtlSeconds(), state.getLastActiveMillis());
+    Entry s = new Entry(state.getId(), state.getTtlSeconds(), state.getLastActiveMillis());
     s.lowestUnanswered = state.getLowestUnanswered();
     for (SessionAnswer a : state.getAnswersList()) {
-      if (a.getSequence() < s.lowestUnanswered || s.answers.containsKey(a.getSequence())
-          || a.getAnswerCase() == SessionAnswer.AnswerCase.ANSWER_NOT_SET) {
+      if (a.getSequence() < s.lowestUnanswered || a.getSequence() >= s.lowestUnanswered + SessionLimits.WINDOW
+          || s.answers.containsKey(a.getSequence()) || a.getAnswerCase() == SessionAnswer.AnswerCase.ANSWER_NOT_SET) {
         throw new IllegalArgumentException(which + " has a bad answer for write " + a.getSequence());
       }
-      s.answers.put(a.getSequence(), answer(a));
+      s.answers.put(a.getSequence(), a);
+      s.answerBytes += a.getSerializedSize();
     }
-    sessions.put(s.id, s);
+    answerBytes += s.answerBytes;
+    add(s);
   }
 
   private static SessionAnswer stored(long sequence, Message answer) {
@@ -232,12 +268,38 @@ final class SessionTable {
   /** A hash of the whole table, equal on members that hold the same sessions (for the simulator's checks). */
   int stateHash() {
     int h = 1;
-    for (ClientSession s : sessions.values()) {
+    for (Entry s : sessions.values()) {
       h = 31 * h + Long.hashCode(s.id);
       h = 31 * h + Long.hashCode(s.lastActiveMillis);
       h = 31 * h + Long.hashCode(s.lowestUnanswered);
       h = 31 * h + s.answers.hashCode();
     }
     return h;
+  }
+
+  /** The kinds of session write; a retry must be of the kind its number was first used for. */
+  enum WriteKind {
+    PUT("put"),
+    DELETE("delete"),
+    COMPARE_AND_SET("compare-and-set");
+
+    private final String label;
+
+    WriteKind(String label) {
+      this.label = label;
+    }
+
+    String label() {
+      return label;
+    }
+
+    static WriteKind of(SessionAnswer a) {
+      return switch (a.getAnswerCase()) {
+        case PUT -> PUT;
+        case DELETE -> DELETE;
+        case COMPARE_AND_SET -> COMPARE_AND_SET;
+        case ANSWER_NOT_SET -> throw new IllegalArgumentException("a session answer without a response");
+      };
+    }
   }
 }

@@ -41,7 +41,7 @@ public final class GrpcErrors {
         trailers.put(NOT_APPLIED, "true");
         yield Status.RESOURCE_EXHAUSTED;
       }
-      case ANSWER_FORGOTTEN, UNRECOGNIZED -> Status.FAILED_PRECONDITION;
+      case ANSWER_FORGOTTEN, SEQUENCE_REUSED, UNRECOGNIZED -> Status.FAILED_PRECONDITION;
     };
     return status.withDescription(refusal.getMessage()).asRuntimeException(trailers);
   }

@@ -147,6 +147,10 @@ final class KvServiceImpl extends KvServiceGrpc.KvServiceImplBase {
         out.onError(GrpcErrors.toStatus(failure));
       } else if (answer instanceof SessionRefusal refusal) {
         out.onError(GrpcErrors.toStatus(refusal));
+      } else if (!type.isInstance(answer)) {
+        // Never expected (a retry of another kind is refused by the session table), but a call must end.
+        out.onError(Status.INTERNAL.withDescription("internal error: a " + answer.getClass().getSimpleName()
+            + " answered a request expecting a " + type.getSimpleName()).asRuntimeException());
       } else {
         out.onNext(type.cast(answer));
         out.onCompleted();

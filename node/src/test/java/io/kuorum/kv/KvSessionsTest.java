@@ -20,11 +20,9 @@ import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.PutResponse;
 import io.kuorum.kv.proto.Session;
 import io.kuorum.kv.proto.SessionRefusal;
-import io.kuorum.raft.Mutation;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Exactly-once writes (dissertation §6.3): the session table of the key-value state machine. */
@@ -75,7 +73,7 @@ class KvSessionsTest {
     put("x", "1");
     OpenSessionResponse r = (OpenSessionResponse) apply(Command.newBuilder().setOpenSession(OpenSessionRequest.getDefaultInstance()));
     assertThat(r.getSessionId()).isEqualTo(2);
-    assertThat(r.getTtlSeconds()).isEqualTo(SessionTable.DEFAULT_TTL_SECONDS);
+    assertThat(r.getTtlSeconds()).isEqualTo(SessionLimits.DEFAULT_TTL_SECONDS);
     assertThat(sm.sessionCount()).isEqualTo(1);
   }
 
@@ -152,26 +150,66 @@ class KvSessionsTest {
   }
 
   @Test
-  void aSessionHoldsAtMostMaxUnansweredAnswers() {
+  void aWriteNumberedAWindowPastTheLowestUnansweredIsRefusedButTheSlowOneItselfIsNot() {
     long id = open(60);
-    for (int seq = 1; seq <= SessionTable.MAX_UNANSWERED; seq++) {
+    // write 1 is slow; writes 2..WINDOW are answered (the client still reports 1 as unanswered)
+    for (int seq = 2; seq < SessionLimits.WINDOW + 1; seq++) {
       assertThat(put("k" + seq, "v", session(id, seq, 1))).isInstanceOf(PutResponse.class);
     }
-    Message over = put("over", "v", session(id, SessionTable.MAX_UNANSWERED + 1, 1));
+    Message over = put("over", "v", session(id, SessionLimits.WINDOW + 1, 1));
     assertThat(((SessionRefusal) over).getReason()).isEqualTo(SessionRefusal.Reason.TOO_MANY_UNANSWERED);
+    assertThat(((SessionRefusal) over).getMessage()).contains("1024 or more past its lowest unanswered write 1");
     assertThat(value("over")).isEqualTo("<absent>");
-    // acknowledging makes room
-    assertThat(put("over", "v", session(id, SessionTable.MAX_UNANSWERED + 1, 2))).isInstanceOf(PutResponse.class);
+    assertThat(put("slow", "v", session(id, 1, 1))).as("the slow write still gets in").isInstanceOf(PutResponse.class);
+    // once it is answered, the window moves on
+    assertThat(put("over", "v", session(id, SessionLimits.WINDOW + 1, SessionLimits.WINDOW + 1))).isInstanceOf(PutResponse.class);
+  }
+
+  @Test
+  void aSessionHoldsAtMostItsShareOfAnswerBytes() {
+    long id = open(60);
+    String big = "x".repeat(1 << 20);
+    put("k", big);
+    int seq = 1;
+    Message answer;
+    do { // failed compare-and-sets answer with the 1 MiB value they found
+      answer = cas("k", "not it", "y", session(id, seq, 1));
+      seq++;
+    } while (answer instanceof CompareAndSetResponse);
+    assertThat(((SessionRefusal) answer).getReason()).isEqualTo(SessionRefusal.Reason.TOO_MANY_UNANSWERED);
+    assertThat(((SessionRefusal) answer).getMessage()).contains("bytes of unacknowledged answers");
+    assertThat(seq - 2L).as("answers held").isEqualTo(SessionLimits.MAX_SESSION_ANSWER_BYTES >> 20);
+  }
+
+  @Test
+  void aNumberReusedForAnotherKindOfWriteIsRefused() {
+    long id = open(60);
+    put("k", "v", session(id, 1, 1));
+    Message reused = apply(Command.newBuilder().setDelete(DeleteRequest.newBuilder().setKey(b("k")).setSession(session(id, 1, 1))));
+    assertThat(((SessionRefusal) reused).getReason()).isEqualTo(SessionRefusal.Reason.SEQUENCE_REUSED);
+    assertThat(((SessionRefusal) reused).getMessage()).contains("was a put, this request is a delete");
+    assertThat(value("k")).isEqualTo("v");
+  }
+
+  @Test
+  void aShortLivedSessionExpiresEvenBehindALongLivedOne() {
+    long longLived = open(3600);
+    long shortLived = open(1);
+    now += 2_000;
+    put("other", "traffic");
+    assertThat(put("a", "1", session(shortLived, 1, 1))).isInstanceOf(SessionRefusal.class);
+    assertThat(put("a", "1", session(longLived, 1, 1))).isInstanceOf(PutResponse.class);
+    assertThat(sm.sessionCount()).isEqualTo(1);
   }
 
   @Test
   void openingOneSessionTooManyEvictsTheLeastRecentlyActive() {
     long oldest = open(3600);
     long second = open(3600);
-    for (int i = 2; i < SessionTable.MAX_SESSIONS; i++) open(3600);
+    for (int i = 2; i < SessionLimits.MAX_SESSIONS; i++) open(3600);
     put("a", "1", session(oldest, 1, 1)); // now the second is the least recently active
     open(3600);
-    assertThat(sm.sessionCount()).isEqualTo(SessionTable.MAX_SESSIONS);
+    assertThat(sm.sessionCount()).isEqualTo(SessionLimits.MAX_SESSIONS);
     assertThat(put("b", "1", session(second, 1, 1))).isInstanceOf(SessionRefusal.class);
     assertThat(put("a", "1", session(oldest, 1, 1))).isInstanceOf(PutResponse.class);
   }
@@ -191,7 +229,7 @@ class KvSessionsTest {
 
   @Test
   void withTheSessionsLeftOutOfSnapshotsARetryIsLost() throws IOException {
-    sm = new KvStateMachine(KvLimits.DEFAULT, Set.of(Mutation.SESSIONS_LEFT_OUT_OF_SNAPSHOTS));
+    sm = KvStateMachine.leavingSessionsOutOfSnapshots(KvLimits.DEFAULT);
     long id = open(60);
     put("k", "mine", session(id, 1, 1));
     KvStateMachine restored = new KvStateMachine(KvLimits.DEFAULT);

@@ -7,6 +7,7 @@ import io.kuorum.kv.proto.Command;
 import io.kuorum.kv.proto.OpenSessionRequest;
 import io.kuorum.raft.Entry;
 import io.kuorum.raft.Message;
+import io.kuorum.raft.Mutation;
 import io.kuorum.raft.ProposeResult;
 import io.kuorum.raft.RaftConfig;
 import io.kuorum.raft.RaftCore;
@@ -279,7 +280,8 @@ final class SimNode {
   }
 
   private KvStateMachine emptyState() {
-    return new KvStateMachine(KvLimits.DEFAULT, config.mutations());
+    return config.mutations().contains(Mutation.SESSIONS_LEFT_OUT_OF_SNAPSHOTS) ? KvStateMachine.leavingSessionsOutOfSnapshots(KvLimits.DEFAULT)
+        : new KvStateMachine(KvLimits.DEFAULT);
   }
 
   private static byte[] encoded(KvStateMachine state) {
