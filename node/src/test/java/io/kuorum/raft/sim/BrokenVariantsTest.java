@@ -40,16 +40,16 @@ class BrokenVariantsTest {
   private static SimConfig configFor(Mutation mutation, int nodes) {
     if (mutation == Mutation.JOINT_DECIDES_ON_NEW_ONLY) {
       return SimConfig.standard(nodes).withMutation(mutation).withMembership(SimConfig.Membership.RANDOM, 6)
-          .withReadIndexPercent(0).withSessions(false);
+          .withReadIndexPercent(0).withSessions(false).withPauses(0);
     }
     if (mutation == Mutation.KEEP_CONFIGURATION_ON_INSTALL) {
       return SimConfig.standard(nodes).withMutation(mutation).withMembership(SimConfig.Membership.RANDOM, 6).withSnapshots(20)
-          .withReadIndexPercent(0).withSessions(false);
+          .withReadIndexPercent(0).withSessions(false).withPauses(0);
     }
     if (mutation == Mutation.READ_WITHOUT_QUORUM_ROUND) {
       // A leader cut off from the majority keeps believing it leads (no check-quorum, as etcd's stale reads).
       return SimConfig.standard(nodes).withElectionRules(true, false).withMutation(mutation).withReadIndexPercent(100)
-          .withSessions(false);
+          .withSessions(false).withPauses(0);
     }
     if (mutation == Mutation.LEASE_BEFORE_OWN_TERM_COMMIT) {
       // Every read a lease read at the leader (lease reads need check-quorum, as the standard rules have).
@@ -58,14 +58,14 @@ class BrokenVariantsTest {
     }
     if (mutation == Mutation.READ_BEFORE_OWN_TERM_COMMIT) {
       // A new leader learns of its predecessor's last commits only through its own first commit.
-      return SimConfig.standard(nodes).withMutation(mutation).withReadIndexPercent(100).withSessions(false);
+      return SimConfig.standard(nodes).withMutation(mutation).withReadIndexPercent(100).withSessions(false).withPauses(0);
     }
     if (mutation == Mutation.SESSIONS_LEFT_OUT_OF_SNAPSHOTS) {
       // Retried writes meet members that restarted from, or installed, a snapshot without the session table.
       return SimConfig.standard(nodes).crashHeavy().withMutation(mutation).withSnapshots(20);
     }
     // Rules of the log and elections: reads through the log only, as these runs were tuned.
-    return SimConfig.standard(nodes).crashHeavy().withMutation(mutation).withReadIndexPercent(0).withSessions(false);
+    return SimConfig.standard(nodes).crashHeavy().withMutation(mutation).withReadIndexPercent(0).withSessions(false).withPauses(0);
   }
 
   /**
@@ -79,7 +79,7 @@ class BrokenVariantsTest {
     for (long seed = 1; seed <= MAX_SEEDS && caught.isEmpty(); seed++) {
       for (int nodes : new int[] {3, 5}) {
         RunResult r = Simulation.run(SimConfig.standard(nodes).crashHeavy().withMutation(mutation).withReadIndexPercent(0)
-            .withSessions(false), seed);
+            .withSessions(false).withPauses(0), seed);
         if (!r.linearizability().isLinearizable()) {
           caught = Optional.of(r);
           break;

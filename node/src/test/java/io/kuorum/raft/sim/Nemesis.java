@@ -18,10 +18,14 @@ final class Nemesis {
   private final SimConfig config;
   int faults;
   int crashes;
+  int pauses;
+  /** Whether a crash fault pauses instead: its own source, so runs without pauses replay as before. */
+  private final Random pauseChoice;
 
-  Nemesis(Simulation sim, Random random, SimConfig config) {
+  Nemesis(Simulation sim, Random random, Random pauseChoice, SimConfig config) {
     this.sim = sim;
     this.random = random;
+    this.pauseChoice = pauseChoice;
     this.config = config;
   }
 
@@ -102,11 +106,19 @@ final class Nemesis {
     if (preferLeader) {
       for (SimNode n : up) if (n.core().role() == Role.LEADER) victim = n;
     }
-    crashes++;
     SimNode target = victim;
+    long downMs = 50 + random.nextInt(2_000);
+    if (config.pausePercent() > 0 && pauseChoice.nextInt(100) < config.pausePercent()) {
+      // SIGSTOP for up to about six election timeouts, then SIGCONT: a paused leader wakes up deposed.
+      pauses++;
+      target.pause();
+      sim.events().after(downMs / 3, target::resume);
+      return;
+    }
+    crashes++;
     target.crash();
-    sim.events().after(50 + random.nextInt(2_000), () -> {
-      if (!target.isUp()) sim.restart(target);
+    sim.events().after(downMs, () -> {
+      if (target.isCrashed()) sim.restart(target);
     });
   }
 }

@@ -20,6 +20,7 @@ record RunResult(
     CheckResult serializableReads,
     int faults,
     int crashes,
+    int pauses,
     int leadersElected,
     OptionalLong recoveryTicks,
     int opsOk,
@@ -56,7 +57,7 @@ record RunResult(
     violations.forEach(v -> sb.append("  invariant violated: ").append(v).append('\n'));
     if (!linearizability.isLinearizable()) sb.append("  ").append(linearizability.describe()).append('\n');
     if (!serializableReads.isLinearizable()) sb.append("  serializable reads: ").append(serializableReads.describe()).append('\n');
-    sb.append("  faults=").append(faults).append(" crashes=").append(crashes).append(" leaders=").append(leadersElected)
+    sb.append("  faults=").append(faults).append(" crashes=").append(crashes).append(" pauses=").append(pauses).append(" leaders=").append(leadersElected)
         .append(" ops ok/unknown/failed=").append(opsOk).append('/').append(opsUnknown).append('/').append(opsFailed)
         .append(" recoveryTicks=").append(recoveryTicks.isPresent() ? recoveryTicks.getAsLong() : "never");
     if (config.snapshotEvery() > 0) {

@@ -124,39 +124,66 @@ final class SimClient {
     sim.events().after(1 + random.nextInt(3), () -> {
       if (op != opId || finished || accepted) return;
       SimNode node = sim.node(attemptTarget());
+      if (node.isPaused()) {
+        holdAt(node, op);
+        return;
+      }
       if (!node.isUp()) {
         retryElsewhere(op, -1);
         return;
       }
-      switch (path) {
-        case LEADER -> {
-          // A follower points at the leader (it is not asked to forward this read).
-          if (!node.leads()) retryElsewhere(op, node.core().leader().orElse(-1));
-          else if (node.read(command) instanceof ReadResult.Pending) accepted = true;
-          return;
-        }
-        case ANY_MEMBER, LEASE -> {
-          ReadResult r = path == ReadPath.LEASE ? node.leaseRead(command) : node.read(command);
-          if (r instanceof ReadResult.Pending) accepted = true;
-          else if (r instanceof ReadResult.NotLeader nl) retryElsewhere(op, nl.leaderHint().orElse(-1));
-          else throw new IllegalStateException("node " + node.id + " refused a read: " + ((ReadResult.Refused) r).reason());
-          return;
-        }
-        case SERIALIZABLE -> {
-          Optional<KvOutput> local = node.readLocal(command);
-          if (local.isPresent()) committed(op, local.get());
-          else retryElsewhere(op, -1); // not a member (yet, or any more): no state worth reading
-          return;
-        }
-        case LOG -> { }
-      }
-      ProposeResult r = opening ? node.openSession(op, SESSION_TTL_SECONDS) : node.propose(command);
-      if (r instanceof ProposeResult.Accepted) {
-        accepted = true;
-        if (config.sessions()) awaitAnswer(op, opening ? acceptedAttempts : ++acceptedAttempts);
-      } else if (r instanceof ProposeResult.NotLeader nl) retryElsewhere(op, nl.leaderHint().orElse(-1));
-      else retryElsewhere(op, -1); // refused while handing leadership over: another node will lead
+      send(node, op);
     });
+  }
+
+  /**
+   * The node is SIGSTOPped: the request waits in its socket and is handled when the node resumes, maybe
+   * before it learns that it was deposed meanwhile. The client cannot tell it from a slow answer.
+   */
+  private void holdAt(SimNode node, long op) {
+    KvCommand held = command;
+    boolean write = !opening && command.isWrite();
+    accepted = true;
+    if (write && config.sessions()) awaitAnswer(op, ++acceptedAttempts);
+    node.whenRunning(() -> {
+      if (op == opId && !finished) {
+        accepted = false;
+        send(node, op);
+      } else if (write) {
+        node.propose(held); // it arrives after the client gave up, and may still be applied
+      }
+    });
+  }
+
+  private void send(SimNode node, long op) {
+    switch (path) {
+      case LEADER -> {
+        // A follower points at the leader (it is not asked to forward this read).
+        if (!node.leads()) retryElsewhere(op, node.core().leader().orElse(-1));
+        else if (node.read(command) instanceof ReadResult.Pending) accepted = true;
+        return;
+      }
+      case ANY_MEMBER, LEASE -> {
+        ReadResult r = path == ReadPath.LEASE ? node.leaseRead(command) : node.read(command);
+        if (r instanceof ReadResult.Pending) accepted = true;
+        else if (r instanceof ReadResult.NotLeader nl) retryElsewhere(op, nl.leaderHint().orElse(-1));
+        else throw new IllegalStateException("node " + node.id + " refused a read: " + ((ReadResult.Refused) r).reason());
+        return;
+      }
+      case SERIALIZABLE -> {
+        Optional<KvOutput> local = node.readLocal(command);
+        if (local.isPresent()) committed(op, local.get());
+        else retryElsewhere(op, -1); // not a member (yet, or any more): no state worth reading
+        return;
+      }
+      case LOG -> { }
+    }
+    ProposeResult r = opening ? node.openSession(op, SESSION_TTL_SECONDS) : node.propose(command);
+    if (r instanceof ProposeResult.Accepted) {
+      accepted = true;
+      if (config.sessions()) awaitAnswer(op, opening ? acceptedAttempts : ++acceptedAttempts);
+    } else if (r instanceof ProposeResult.NotLeader nl) retryElsewhere(op, nl.leaderHint().orElse(-1));
+    else retryElsewhere(op, -1); // refused while handing leadership over: another node will lead
   }
 
   /** An accepted attempt that stays unanswered is sent again, to whichever node leads by then. */

@@ -23,6 +23,8 @@ import java.util.Set;
  *     serializable
  * @param sessions whether clients write in sessions (§6.3) and retry writes until they get an answer,
  *     or send each write once and leave its outcome unknown when no answer comes
+ * @param pausePercent share of the crash faults that pause the node instead (SIGSTOP, then SIGCONT after
+ *     up to a few election timeouts): it handles nothing meanwhile and then catches up its ticks
  */
 record SimConfig(
     int nodes,
@@ -49,7 +51,8 @@ record SimConfig(
     int snapshotEvery,
     int readIndexPercent,
     ReadKinds readKinds,
-    boolean sessions) {
+    boolean sessions,
+    int pausePercent) {
 
   /**
    * Of the reads that skip the log, the percentages sent to a random member as linearizable reads (a
@@ -85,53 +88,53 @@ record SimConfig(
 
   static SimConfig standard(int nodes) {
     return new SimConfig(nodes, 10, 10, true, true, 8_000, 4_000, 4, 4, 1_000, 150, 1_200, 3, 1, 4, 8, 4, Set.of(),
-        false, Membership.FIXED, 0, 0, 50, ReadKinds.LEADER_ONLY, true);
+        false, Membership.FIXED, 0, 0, 50, ReadKinds.LEADER_ONLY, true, 30);
   }
 
   /** No faults at all: the whole run is calm. */
   SimConfig withoutFaults() {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, 0, chaosMs + calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions);
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions, pausePercent);
   }
 
   /** Every node snapshots its state machine and compacts its log about every {@code entries} applied entries. */
   SimConfig withSnapshots(int entries) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, entries, readIndexPercent, readKinds, sessions);
+        mutations, everyBatchWaits, membership, spareNodes, entries, readIndexPercent, readKinds, sessions, pausePercent);
   }
 
   /** A run whose voters change while faults happen; spare nodes wait to be added. */
   SimConfig withMembership(Membership how, int spares) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, how, spares, snapshotEvery, readIndexPercent, readKinds, sessions);
+        mutations, everyBatchWaits, how, spares, snapshotEvery, readIndexPercent, readKinds, sessions, pausePercent);
   }
 
   SimConfig withMutation(Mutation m) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        Set.of(m), everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions);
+        Set.of(m), everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions, pausePercent);
   }
 
   SimConfig withElectionRules(boolean withPreVote, boolean withCheckQuorum) {
     return new SimConfig(nodes, tickMs, electionTicks, withPreVote, withCheckQuorum, chaosMs, calmMs, clients, keys,
         opTimeoutMs, faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend,
-        maxInflightAppends, mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions);
+        maxInflightAppends, mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions, pausePercent);
   }
 
   /** More crashes, slower disks and one entry per append: the interleavings that expose persistence bugs. */
   SimConfig crashHeavy() {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
-        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations, true, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions);
+        60, 500, 12, 2, 15, 1, maxInflightAppends, mutations, true, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions, pausePercent);
   }
 
   /** How the reads that skip the log are served (see {@link ReadKinds}). */
   SimConfig withReadKinds(ReadKinds kinds) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, kinds, sessions);
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, kinds, sessions, pausePercent);
   }
 
   /** Lease reads are in the mix, so every node takes part in leases (RaftConfig.leaseReads). */
@@ -139,17 +142,24 @@ record SimConfig(
     return checkQuorum && readIndexPercent > 0 && readKinds.leasePercent() > 0;
   }
 
+  /** {@code percent} of the crash faults pause the node instead. */
+  SimConfig withPauses(int percent) {
+    return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
+        faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, sessions, percent);
+  }
+
   /** Clients write in sessions and retry, or (false) send each write once. */
   SimConfig withSessions(boolean on) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, on);
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, readIndexPercent, readKinds, on, pausePercent);
   }
 
   /** {@code percent} of the clients' reads go through ReadIndex, the rest through the log. */
   SimConfig withReadIndexPercent(int percent) {
     return new SimConfig(nodes, tickMs, electionTicks, preVote, checkQuorum, chaosMs, calmMs, clients, keys, opTimeoutMs,
         faultEveryMinMs, faultEveryMaxMs, crashWeight, fsyncMinMs, fsyncMaxMs, maxEntriesPerAppend, maxInflightAppends,
-        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, percent, readKinds, sessions);
+        mutations, everyBatchWaits, membership, spareNodes, snapshotEvery, percent, readKinds, sessions, pausePercent);
   }
 }

@@ -76,6 +76,15 @@ final class SimNode {
 
   private RaftCore core;
   private boolean up;
+  /**
+   * Stopped like a process under SIGSTOP: no ticks, no messages, no fsync completions are handled;
+   * they wait in {@link #heldWhilePaused} and the ticks are counted, for {@link #resume}.
+   */
+  private boolean paused;
+  private int ticksMissed;
+  private final ArrayDeque<Runnable> heldWhilePaused = new ArrayDeque<>();
+  /** Client requests that arrived while paused: they come on other connections, so nothing orders them after the peers' messages. */
+  private final ArrayDeque<Runnable> requestsHeldWhilePaused = new ArrayDeque<>();
   /** Bumped by every crash: events scheduled by an earlier life are ignored. */
   private int incarnation;
   private final ArrayDeque<Ready> syncing = new ArrayDeque<>();
@@ -115,12 +124,51 @@ final class SimNode {
 
   private void tickLoop(int life, long tickMs) {
     if (life != incarnation) return;
-    core.tick();
-    drive();
+    if (paused) {
+      ticksMissed++;
+    } else {
+      core.tick();
+      drive();
+    }
     events.after(tickMs, () -> tickLoop(life, tickMs));
   }
 
+  /** SIGSTOP: the node handles nothing until {@link #resume}; to everyone else it has gone silent. */
+  void pause() {
+    paused = true;
+  }
+
+  /**
+   * SIGCONT: first the ticks that came due while stopped (as the runtime's tick clock hands them out,
+   * at most four election timeouts of them), then what arrived meanwhile: the clients' requests first,
+   * the worst order for them (a deposed leader has not yet heard of its successor), then the peers'
+   * messages and the fsync completions, in order.
+   */
+  void resume() {
+    if (!paused) return;
+    paused = false;
+    for (int i = Math.min(ticksMissed, 4 * config.electionTicks()); i > 0; i--) core.tick();
+    ticksMissed = 0;
+    drive();
+    while (!requestsHeldWhilePaused.isEmpty() && !paused && up) requestsHeldWhilePaused.pollFirst().run();
+    while (!heldWhilePaused.isEmpty() && !paused && up) heldWhilePaused.pollFirst().run();
+  }
+
+  boolean isPaused() {
+    return paused;
+  }
+
+  /** A client's request: handled now, or, while paused, once the node resumes. */
+  void whenRunning(Runnable request) {
+    if (paused) requestsHeldWhilePaused.addLast(() -> whenRunning(request));
+    else if (up) request.run();
+  }
+
   void crash() {
+    paused = false;
+    ticksMissed = 0;
+    heldWhilePaused.clear();
+    requestsHeldWhilePaused.clear();
     up = false;
     incarnation++;
     syncing.clear(); // unsynced writes are lost
@@ -130,8 +178,13 @@ final class SimNode {
     core = null;
   }
 
+  /** Running: started, not crashed and not paused, so it answers clients. */
   boolean isUp() {
-    return up;
+    return up && !paused;
+  }
+
+  boolean isCrashed() {
+    return !up;
   }
 
   /** The configuration this node starts with when its disk has none: the initial voters, or none for a spare. */
@@ -149,6 +202,10 @@ final class SimNode {
 
   void receive(Message m) {
     if (!up) return;
+    if (paused) {
+      heldWhilePaused.addLast(() -> receive(m));
+      return;
+    }
     core.step(m);
     drive();
   }
@@ -228,6 +285,10 @@ final class SimNode {
 
   private void synced(int life) {
     if (life != incarnation) return;
+    if (paused) {
+      heldWhilePaused.addLast(() -> synced(life));
+      return;
+    }
     Ready r = syncing.pollFirst();
     if (r.snapshot().isPresent()) {
       Snapshot s = r.snapshot().get();

@@ -77,7 +77,7 @@ final class Simulation implements SimNode.Observer {
   }
 
   RunResult run() {
-    Nemesis nemesis = new Nemesis(this, new Random(random.nextLong()), config);
+    Nemesis nemesis = new Nemesis(this, new Random(random.nextLong()), new Random(seed * 7_919L + 13), config);
     for (int c = 0; c < config.clients(); c++) {
       // Read choices have random sources of their own: runs without those reads replay as they always did.
       clients.add(new SimClient(c, this, new Random(random.nextLong()), new Random(seed * 1_000_003L + c),
@@ -108,7 +108,7 @@ final class Simulation implements SimNode.Observer {
     List<io.kuorum.check.Operation> strict = history.operations();
     CheckResult lin = new LinearizabilityChecker().check(strict);
     CheckResult serializable = SerializableReadChecker.check(strict, history.serializableReads());
-    return new RunResult(seed, config, List.copyOf(invariants.violations()), lin, serializable, nemesis.faults, nemesis.crashes,
+    return new RunResult(seed, config, List.copyOf(invariants.violations()), lin, serializable, nemesis.faults, nemesis.crashes, nemesis.pauses,
         invariants.leadersElected,
         recoveredAt < 0 ? OptionalLong.empty() : OptionalLong.of((recoveredAt - healedAt) / config.tickMs()),
         clients.stream().mapToInt(c -> c.ok).sum(), clients.stream().mapToInt(c -> c.unknown).sum(),
@@ -137,7 +137,10 @@ final class Simulation implements SimNode.Observer {
   private void heal() {
     network.heal();
     network.normalConditions();
-    for (SimNode n : nodes.values()) if (!n.isUp()) restart(n);
+    for (SimNode n : nodes.values()) {
+      n.resume();
+      if (n.isCrashed()) restart(n);
+    }
     healedAt = events.now();
     probe();
   }

@@ -91,10 +91,10 @@ class SimulationTest {
           .mapToLong(r -> r.recoveryTicks().getAsLong()).sorted().toArray();
       LongSummaryStatistics faults = results.stream().mapToLong(RunResult::faults).summaryStatistics();
       double electionsPerFault = results.stream().mapToDouble(r -> r.faults() == 0 ? 0 : (double) r.leadersElected() / r.faults()).average().orElse(0);
-      return String.format("simulation %s: %d runs, faults/run avg %.1f, leaders elected per fault avg %.2f, "
+      return String.format("simulation %s: %d runs, faults/run avg %.1f (paused nodes %d), leaders elected per fault avg %.2f, "
               + "ticks to recover after healing p50=%d p90=%d p99=%d max=%d, ops ok=%d unknown=%d failed=%d, "
               + "snapshots taken %d, installed %d, reads at any member %d, lease reads %d, serializable reads %d",
-          label, results.size(), faults.getAverage(), electionsPerFault, pct(recovery, 50), pct(recovery, 90),
+          label, results.size(), faults.getAverage(), results.stream().mapToInt(RunResult::pauses).sum(), electionsPerFault, pct(recovery, 50), pct(recovery, 90),
           pct(recovery, 99), recovery.length == 0 ? -1 : recovery[recovery.length - 1],
           results.stream().mapToInt(RunResult::opsOk).sum(), results.stream().mapToInt(RunResult::opsUnknown).sum(),
           results.stream().mapToInt(RunResult::opsFailed).sum(), results.stream().mapToInt(RunResult::snapshotsTaken).sum(),
