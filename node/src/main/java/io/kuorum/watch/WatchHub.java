@@ -56,10 +56,6 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     };
   }
 
-  public WatchLimits limits() {
-    return limits;
-  }
-
   /** The last index the state machine applied, as far as watches know. */
   long appliedIndex() {
     return applied;
