@@ -118,6 +118,14 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
             .asRuntimeException());
         return;
       }
+      if (watchers.size() >= limits.maxWatchers()) {
+        // Each watcher may hold a backlog of up to --watch-backlog-bytes: their number bounds the total.
+        call.onError(Status.RESOURCE_EXHAUSTED.withDescription("node " + nodeId + " already serves " + watchers.size()
+            + " watch streams, the limit set by --watch-max-watchers; close watches no longer needed (one watch of a"
+            + " common prefix can replace many of single keys), watch at another member, or raise --watch-max-watchers")
+            .asRuntimeException());
+        return;
+      }
       long start = request.getStartRevision();
       long horizon = history.horizon();
       if (start != 0 && start <= horizon) {

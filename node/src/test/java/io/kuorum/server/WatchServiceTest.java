@@ -219,6 +219,29 @@ class WatchServiceTest {
   }
 
   @Test
+  void aWatchBeyondTheMaximumNumberOfWatchersIsRefusedUntilOneCloses() {
+    start(WatchLimits.DEFAULT.withMaxWatchers(2));
+    RawWatch first = watch(prefix("a/"));
+    RawWatch second = watch(prefix("b/"));
+    await().atMost(PATIENCE).until(() -> first.created() && second.created());
+
+    RawWatch third = watch(prefix("c/"));
+    RawWatch.Closed refused = closed(third);
+    assertThat(refused.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(refused.status().getDescription()).isEqualTo("node 1 already serves 2 watch streams, the limit set"
+        + " by --watch-max-watchers; close watches no longer needed (one watch of a common prefix can replace many"
+        + " of single keys), watch at another member, or raise --watch-max-watchers");
+    assertThat(third.received).isEmpty();
+    assertThat(server.watchers()).isEqualTo(2);
+
+    first.cancel();
+    await().atMost(PATIENCE).until(() -> server.watchers() == 1);
+    RawWatch fourth = watch(prefix("c/"));
+    await().atMost(PATIENCE).until(fourth::created);
+    assertThat(fourth.closed).isNotDone();
+  }
+
+  @Test
   void aCancelledWatchIsForgottenAndShutdownEndsWatchesWithWhereToResume() {
     start(WatchLimits.DEFAULT);
     RecordingWatchListener heard = new RecordingWatchListener();
