@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -216,6 +217,28 @@ class WatchServiceTest {
     }
     assertThat(tooOld.error().get().code()).isEqualTo(Status.Code.OUT_OF_RANGE);
     assertThat(tooOld.error().get().getMessage()).contains("no member can resume the watch").contains("oldest revision");
+  }
+
+  @Test
+  void aListenerThatClosesTheWatchHearsNothingMoreEvenFromTheMessageItIsIn() {
+    start(WatchLimits.DEFAULT);
+    long from = client.put("m/1", "1");
+    client.put("m/2", "2");
+    client.put("m/3", "3");
+    CompletableFuture<Watch> opened = new CompletableFuture<>();
+    RecordingWatchListener heard = new RecordingWatchListener() {
+      @Override
+      public void onEvent(io.kuorum.client.WatchEvent event) {
+        super.onEvent(event);
+        opened.join().close(); // the replay of all three changes comes in one message
+      }
+    };
+    opened.complete(client.watch(WatchTarget.prefix("m/"), from, heard));
+    // The member forgets the watch only after the cancel crossed the network, long after the rest of that
+    // message would have been delivered.
+    await().atMost(PATIENCE).until(() -> server.watchers() == 0 && !heard.events.isEmpty());
+    assertThat(heard.events).containsExactly(RecordingWatchListener.put("m/1", "1", from));
+    assertThat(heard.error()).isEmpty();
   }
 
   @Test
