@@ -7,8 +7,6 @@ import io.kuorum.client.Watch;
 import io.kuorum.client.WatchEvent;
 import io.kuorum.client.WatchListener;
 import io.kuorum.client.WatchTarget;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -49,16 +47,17 @@ final class WatchCommand extends ClientCommand {
     if (count < 0) throw new ParameterException(spec.commandLine(), "--count must be 0 or more, was " + count);
     WatchTarget target = key == null ? WatchTarget.prefix(prefix) : withArgumentsChecked(() -> WatchTarget.key(key));
     // Bounded: if printing falls behind, the listener waits, and so, by flow control, does the member.
-    BlockingQueue<Object> seen = new ArrayBlockingQueue<>(1024);
+    // Stopped once printing is over, so a listener waiting for room then does not block its gRPC thread forever.
+    StoppableQueue<Object> seen = new StoppableQueue<>(1024);
     try (Watch watch = client.watch(target, revision, new WatchListener() {
       @Override
       public void onEvent(WatchEvent event) {
-        put(seen, event);
+        seen.put(event);
       }
 
       @Override
       public void onError(KuorumException error) {
-        put(seen, error);
+        seen.put(error);
       }
     })) {
       for (long printed = 0; count == 0 || printed < count; printed++) {
@@ -70,14 +69,8 @@ final class WatchCommand extends ClientCommand {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ExitCodes.OK;
-    }
-  }
-
-  private static void put(BlockingQueue<Object> queue, Object item) {
-    try {
-      queue.put(item);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } finally {
+      seen.stop();
     }
   }
 

@@ -177,9 +177,15 @@ final class ResumingWatch implements Watch {
       if (c != null) c.request(1);
     }
 
+    /**
+     * Hands one message to the listener. {@code closed} is checked before every call: one message
+     * carries many events, and close() (from another thread, or from the listener itself) must stop
+     * the ones not yet delivered. Only a call already running when close() is called can end after it.
+     */
     private void deliver(WatchResponse message) {
       if (message.getCreated()) {
         synchronized (lock) {
+          if (closed) return;
           next = Math.max(next, message.getRevision() + 1);
           backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
           outOfRange.clear();
@@ -190,6 +196,7 @@ final class ResumingWatch implements Watch {
       for (io.kuorum.kv.proto.WatchEvent e : message.getEventsList()) {
         long revision = e.getKv().getRevision();
         synchronized (lock) {
+          if (closed) return;
           // After a reconnect the new member starts at `next`; anything older would be a repeat.
           if (revision < next) continue;
           next = revision + 1;
@@ -200,6 +207,7 @@ final class ResumingWatch implements Watch {
       }
       if (message.getEventsCount() == 0) {
         synchronized (lock) {
+          if (closed) return;
           next = Math.max(next, message.getRevision() + 1);
         }
         listener.onProgress(message.getRevision());

@@ -77,6 +77,12 @@ public final class RequestValidator {
       throw new InvalidRequestException("start_revision " + Long.toUnsignedString(r.getStartRevision())
           + " is beyond any revision; use 0 to watch from now");
     }
+    // uint32 on the wire, an int here: values of 2^31 and above arrive negative and would be misread.
+    if (r.getProgressIntervalMs() < 0) {
+      throw new InvalidRequestException("progress_interval_ms " + Integer.toUnsignedString(r.getProgressIntervalMs())
+          + " is outside 0.." + Integer.MAX_VALUE + " (0: no progress messages; the member raises"
+          + " shorter intervals to its minimum, 100 ms)");
+    }
   }
 
   private static void consistency(Consistency c) {

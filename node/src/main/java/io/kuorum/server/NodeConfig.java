@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param electionTicks base election timeout in ticks (randomized up to twice that)
  * @param heartbeatTicks leader heartbeat interval in ticks
  * @param maxPendingProposals requests waiting for commit before new ones get RESOURCE_EXHAUSTED
- * @param watch bounds of the watch history and of each watcher's backlog
+ * @param watch bounds of the watch history, of each watcher's backlog and of the number of watchers
  */
 public record NodeConfig(
     long id,

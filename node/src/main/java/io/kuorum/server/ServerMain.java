@@ -95,6 +95,11 @@ public final class ServerMain implements Callable<Integer> {
       description = "... and at most this many bytes of them (KUORUM_WATCH_BACKLOG_BYTES, default ${DEFAULT-VALUE}).")
   long watchBacklogBytes;
 
+  @Option(names = "--watch-max-watchers", defaultValue = "${env:KUORUM_WATCH_MAX_WATCHERS:-10000}",
+      description = "Watch streams this node serves at once; more are refused with RESOURCE_EXHAUSTED, which bounds the"
+          + " memory of all backlogs together (KUORUM_WATCH_MAX_WATCHERS, default ${DEFAULT-VALUE}).")
+  int watchMaxWatchers;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ServerMain()).execute(args));
   }
@@ -108,7 +113,8 @@ public final class ServerMain implements Callable<Integer> {
       config = new NodeConfig(id, clusterId, Member.parseList(members), data, HostPort.parse(listenClient, "--listen-client"),
           HostPort.parse(listenPeer, "--listen-peer"), tickMs, electionTicks, heartbeatTicks, maxPending, KvLimits.DEFAULT,
           advertisePeer, advertiseClient, new SnapshotPolicy(snapshotEntries, snapshotBytes, 2),
-          WatchLimits.DEFAULT.withHistory(watchHistoryEvents, watchHistoryBytes).withBacklog(watchBacklogEvents, watchBacklogBytes));
+          WatchLimits.DEFAULT.withHistory(watchHistoryEvents, watchHistoryBytes).withBacklog(watchBacklogEvents, watchBacklogBytes)
+              .withMaxWatchers(watchMaxWatchers));
     } catch (IllegalArgumentException e) {
       System.err.println("kuorum: invalid configuration: " + e.getMessage());
       return 2;

@@ -56,10 +56,6 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     };
   }
 
-  public WatchLimits limits() {
-    return limits;
-  }
-
   /** The last index the state machine applied, as far as watches know. */
   long appliedIndex() {
     return applied;
@@ -119,6 +115,14 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     synchronized (this) {
       if (closed) {
         call.onError(Status.UNAVAILABLE.withDescription("node " + nodeId + " is shutting down; watch at another member")
+            .asRuntimeException());
+        return;
+      }
+      if (watchers.size() >= limits.maxWatchers()) {
+        // Each watcher may hold a backlog of up to --watch-backlog-bytes: their number bounds the total.
+        call.onError(Status.RESOURCE_EXHAUSTED.withDescription("node " + nodeId + " already serves " + watchers.size()
+            + " watch streams, the limit set by --watch-max-watchers; close watches no longer needed (one watch of a"
+            + " common prefix can replace many of single keys), watch at another member, or raise --watch-max-watchers")
             .asRuntimeException());
         return;
       }

@@ -83,10 +83,6 @@ final class Watcher {
     call.setOnCancelHandler(this::cancelled);
   }
 
-  long progressIntervalNanos() {
-    return progressIntervalNanos;
-  }
-
   synchronized void progressTimer(ScheduledFuture<?> timer) {
     if (finished) timer.cancel(false);
     else progressTimer = timer;

@@ -26,4 +26,27 @@ class ResultRecordsTest {
     assertThat(present.previousValueUtf8()).contains("a");
     assertThat(present.toString()).contains("previousValue=a");
   }
+
+  @Test
+  void aWatchedDeleteComparesByContentAndCannotBeChangedFromOutside() {
+    byte[] key = {'k', '1'};
+    var delete = new WatchEvent.Delete(key, 7);
+    key[0] = 'x';
+    delete.key()[1] = '9';
+
+    assertThat(delete).isEqualTo(new WatchEvent.Delete(new byte[] {'k', '1'}, 7));
+    assertThat(delete).hasSameHashCodeAs(new WatchEvent.Delete(new byte[] {'k', '1'}, 7));
+    assertThat(delete).isNotEqualTo(new WatchEvent.Delete(new byte[] {'k', '2'}, 7));
+    assertThat(delete).isNotEqualTo(new WatchEvent.Delete(new byte[] {'k', '1'}, 8));
+    assertThat(delete.keyUtf8()).isEqualTo("k1");
+    assertThat(delete).hasToString("Delete[k1, revision=7]");
+  }
+
+  @Test
+  void aWatchedPutComparesByItsKeyValue() {
+    var put = new WatchEvent.Put(new KeyValue(new byte[] {'k'}, new byte[] {'v'}, 3));
+    assertThat(put).isEqualTo(new WatchEvent.Put(new KeyValue(new byte[] {'k'}, new byte[] {'v'}, 3)));
+    assertThat(put).hasSameHashCodeAs(new WatchEvent.Put(new KeyValue(new byte[] {'k'}, new byte[] {'v'}, 3)));
+    assertThat(put).isNotEqualTo(new WatchEvent.Put(new KeyValue(new byte[] {'k'}, new byte[] {'w'}, 3)));
+  }
 }

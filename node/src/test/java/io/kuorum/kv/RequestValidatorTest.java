@@ -11,6 +11,7 @@ import io.kuorum.kv.proto.OpenSessionRequest;
 import io.kuorum.kv.proto.PutRequest;
 import io.kuorum.kv.proto.RangeRequest;
 import io.kuorum.kv.proto.Session;
+import io.kuorum.kv.proto.WatchRequest;
 import org.junit.jupiter.api.Test;
 
 class RequestValidatorTest {
@@ -77,5 +78,19 @@ class RequestValidatorTest {
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("unknown consistency");
     assertThatThrownBy(() -> v.check(RangeRequest.newBuilder().setConsistencyValue(-1).build()))
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("LINEARIZABLE (0), SERIALIZABLE (1) or LEASE (2)");
+  }
+
+  @Test
+  void aProgressIntervalIsAnUnsignedNumberOfMillisecondsBelow2To31() {
+    WatchRequest.Builder watch = WatchRequest.newBuilder().setKey(bytes(1));
+    // 2^31 and 2^32 - 1 arrive as negative ints: they must be refused, not clamped to the minimum.
+    assertThatThrownBy(() -> v.check(watch.setProgressIntervalMs(Integer.MIN_VALUE).build()))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessage("progress_interval_ms 2147483648 is outside 0..2147483647 (0: no progress messages; the member raises"
+            + " shorter intervals to its minimum, 100 ms)");
+    assertThatThrownBy(() -> v.check(watch.setProgressIntervalMs(-1).build()))
+        .hasMessageStartingWith("progress_interval_ms 4294967295 is outside 0..2147483647");
+    assertThatCode(() -> v.check(watch.setProgressIntervalMs(Integer.MAX_VALUE).build())).doesNotThrowAnyException();
+    assertThatCode(() -> v.check(watch.setProgressIntervalMs(0).build())).doesNotThrowAnyException();
   }
 }

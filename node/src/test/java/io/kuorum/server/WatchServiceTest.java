@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -216,6 +217,51 @@ class WatchServiceTest {
     }
     assertThat(tooOld.error().get().code()).isEqualTo(Status.Code.OUT_OF_RANGE);
     assertThat(tooOld.error().get().getMessage()).contains("no member can resume the watch").contains("oldest revision");
+  }
+
+  @Test
+  void aListenerThatClosesTheWatchHearsNothingMoreEvenFromTheMessageItIsIn() {
+    start(WatchLimits.DEFAULT);
+    long from = client.put("m/1", "1");
+    client.put("m/2", "2");
+    client.put("m/3", "3");
+    CompletableFuture<Watch> opened = new CompletableFuture<>();
+    RecordingWatchListener heard = new RecordingWatchListener() {
+      @Override
+      public void onEvent(io.kuorum.client.WatchEvent event) {
+        super.onEvent(event);
+        opened.join().close(); // the replay of all three changes comes in one message
+      }
+    };
+    opened.complete(client.watch(WatchTarget.prefix("m/"), from, heard));
+    // The member forgets the watch only after the cancel crossed the network, long after the rest of that
+    // message would have been delivered.
+    await().atMost(PATIENCE).until(() -> server.watchers() == 0 && !heard.events.isEmpty());
+    assertThat(heard.events).containsExactly(RecordingWatchListener.put("m/1", "1", from));
+    assertThat(heard.error()).isEmpty();
+  }
+
+  @Test
+  void aWatchBeyondTheMaximumNumberOfWatchersIsRefusedUntilOneCloses() {
+    start(WatchLimits.DEFAULT.withMaxWatchers(2));
+    RawWatch first = watch(prefix("a/"));
+    RawWatch second = watch(prefix("b/"));
+    await().atMost(PATIENCE).until(() -> first.created() && second.created());
+
+    RawWatch third = watch(prefix("c/"));
+    RawWatch.Closed refused = closed(third);
+    assertThat(refused.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(refused.status().getDescription()).isEqualTo("node 1 already serves 2 watch streams, the limit set"
+        + " by --watch-max-watchers; close watches no longer needed (one watch of a common prefix can replace many"
+        + " of single keys), watch at another member, or raise --watch-max-watchers");
+    assertThat(third.received).isEmpty();
+    assertThat(server.watchers()).isEqualTo(2);
+
+    first.cancel();
+    await().atMost(PATIENCE).until(() -> server.watchers() == 1);
+    RawWatch fourth = watch(prefix("c/"));
+    await().atMost(PATIENCE).until(fourth::created);
+    assertThat(fourth.closed).isNotDone();
   }
 
   @Test
