@@ -87,6 +87,27 @@ class FollowerAndLeaseReadScenarioTest {
   }
 
   @Test
+  void aFollowerAbandonsItsReadsWhenItsLeaderIsReElectedInANewTerm() {
+    TestCluster c = TestCluster.ledBy1(3);
+    c.isolate(1);
+    c.node(2).requestRead(4); // the request to 1 is lost
+    c.stabilize();
+    // Node 1 loses its quorum and steps down (check-quorum), then wins term 2 with node 3's vote; node 2
+    // never hears the campaign, so all it sees is its leader again, in a new term.
+    for (int i = 0; i < 100 && c.node(1).role() == Role.LEADER; i++) c.node(1).tick();
+    assertThat(c.node(1).role()).isEqualTo(Role.FOLLOWER);
+    c.outliveLeader(3);
+    c.dropWhen(m -> m.to() == 2 && m instanceof Message.RequestVote);
+    c.campaign(1);
+    assertThat(c.node(1).role()).isEqualTo(Role.LEADER);
+    assertThat(c.node(2).term()).isEqualTo(c.node(1).term()).isEqualTo(2);
+    assertThat(c.node(2).leader()).hasValue(1);
+
+    // Its answer would carry term 2 and never match a read asked in term 1: retry at once, still at node 1.
+    assertThat(c.reads(2)).containsExactly(new ReadState.Abandoned(4, OptionalLong.of(1)));
+  }
+
+  @Test
   void aLeaderThatHasNotCommittedInItsTermHoldsForwardedReadsToo() {
     TestCluster c = TestCluster.ledBy1(3);
     c.writeAt1(2);
