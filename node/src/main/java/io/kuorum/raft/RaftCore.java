@@ -640,7 +640,10 @@ public final class RaftCore {
     return c.isJoint() && config.broken(Mutation.JOINT_DECIDES_ON_NEW_ONLY) ? new MajorityQuorum(c.voters()) : c.quorum();
   }
 
-  /** §5.1: a request with a stale term is rejected with our term, which makes its sender step down. */
+  /**
+   * §5.1: a request with a stale term is rejected with our term, which makes its sender step down. The
+   * answer carries {@code sentAt} 0: it answers no heartbeat of our term, so no lease counts it (§6.4.1).
+   */
   private void answerStale(Message m) {
     if (m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot) {
       outbox.sendAfterPersist(new HeartbeatResponse(config.id(), m.from(), term, 0));

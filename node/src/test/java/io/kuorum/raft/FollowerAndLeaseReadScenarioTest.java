@@ -273,6 +273,20 @@ class FollowerAndLeaseReadScenarioTest {
   }
 
   @Test
+  void aStaleTermAnswerDoesNotCountTowardTheLeaseOfALeaderReElectedInThatTerm() {
+    LeaderLease lease = new LeaderLease(1, 8);
+    Quorum voters = new MajorityQuorum(java.util.Set.of(1L, 2L, 3L));
+
+    // Node 2 answered a heartbeat of node 1's previous term with its own term (answerStale): sentAt 0.
+    lease.answered(2, 0, 3);
+    assertThat(lease.holds(3, voters)).as("no heartbeat of this term was answered").isFalse();
+
+    lease.answered(2, 2, 3);
+    assertThat(lease.holds(3, voters)).isTrue();
+    assertThat(lease.holds(2 + 8, voters)).as("counted from the heartbeat's send").isFalse();
+  }
+
+  @Test
   void leaseReadsAreRefusedWithoutCheckQuorumOrWhenOffAndFollowersPointAtTheLeader() {
     TestCluster noCheckQuorum = new TestCluster(3, cfg -> cfg.withElection(10, 1, true, false).withLeaseReads(true)).start();
     noCheckQuorum.campaign(1);
