@@ -72,12 +72,11 @@ final class ClientSession {
   }
 
   /**
-   * Opens the session; other writers wait for it. Retried like a read: an open applied twice only
-   * leaves an unused session behind, which the cluster forgets after its TTL.
+   * Opens the session; other writers wait for it. Retried like a read ({@link OpKind#OPEN_SESSION}).
    */
   private long open(Deadline deadline) {
     var request = OpenSessionRequest.newBuilder().setTtlSeconds(ttlSeconds).build();
-    return caller.call(KvServiceGrpc.getOpenSessionMethod(), request, OpKind.READ, deadline).getSessionId();
+    return caller.call(KvServiceGrpc.getOpenSessionMethod(), request, OpKind.OPEN_SESSION, deadline).getSessionId();
   }
 
   /**
