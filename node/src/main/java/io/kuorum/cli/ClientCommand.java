@@ -3,6 +3,7 @@ package io.kuorum.cli;
 import io.kuorum.client.KuorumClient;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -28,6 +29,11 @@ abstract class ClientCommand implements Callable<Integer> {
 
   /** Does the work; returns the exit code. Failures are thrown and mapped by ErrorHandler. */
   abstract int run(KuorumClient client);
+
+  /** Another client, for {@code endpoints} in that order, with the same options; the caller closes it. */
+  KuorumClient openClient(List<String> endpoints) {
+    return root().openClient(endpoints);
+  }
 
   /** --timeout, if given. */
   Optional<Duration> timeout() {

@@ -127,6 +127,11 @@ public final class Kuorumctl implements Callable<Integer> {
 
   /** A client for the chosen endpoints and timeout; bad endpoints are a usage error. */
   KuorumClient openClient() {
+    return openClient(endpoints());
+  }
+
+  /** A client for {@code endpoints} (tried in that order) with the chosen timeout. */
+  KuorumClient openClient(List<String> endpoints) {
     // A timeout given on the command line is meant for whatever the command does, membership
     // changes included; without one, those get their own longer default.
     ClientOptions options =
@@ -134,7 +139,7 @@ public final class Kuorumctl implements Callable<Integer> {
             ? ClientOptions.defaults()
             : ClientOptions.defaults().withDeadline(timeout).withMembershipDeadline(timeout);
     try {
-      return KuorumClient.connect(endpoints(), options);
+      return KuorumClient.connect(endpoints, options);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

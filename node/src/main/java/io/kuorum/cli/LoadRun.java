@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 
 /**
@@ -45,6 +46,15 @@ final class LoadRun {
   private LoadRun() {}
 
   static Result run(int clients, long total, String what, PrintWriter progress, LongConsumer op) {
+    return runPerCaller(clients, total, what, progress, caller -> op);
+  }
+
+  /**
+   * Like {@link #run(int, long, String, PrintWriter, LongConsumer)}, caller {@code c} (0 to
+   * {@code clients - 1}) running its operations with {@code opOfCaller.apply(c)}.
+   */
+  static Result runPerCaller(int clients, long total, String what, PrintWriter progress,
+      IntFunction<LongConsumer> opOfCaller) {
     long[] latencies = new long[(int) total];
     AtomicLong next = new AtomicLong();
     AtomicLong done = new AtomicLong();
@@ -52,6 +62,7 @@ final class LoadRun {
     long start = System.nanoTime();
     List<Future<?>> callers = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
+      LongConsumer op = opOfCaller.apply(c);
       callers.add(pool.submit(() -> {
         for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
           long t0 = System.nanoTime();

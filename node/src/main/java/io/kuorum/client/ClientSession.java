@@ -61,15 +61,15 @@ final class ClientSession {
   /**
    * The session's id, opening it first if there is none. Opened outside the lock, so a thread waiting
    * for its number is not held up by another's network call; two threads that open at once leave one
-   * unused session behind, which the cluster forgets after its TTL. Retried like a read for the same
-   * reason: an open applied twice costs nothing more.
+   * unused session behind, which the cluster forgets after its TTL. Retried like a read
+   * ({@link OpKind#OPEN_SESSION}) for the same reason: an open applied twice costs nothing more.
    */
   private long open(Deadline deadline) {
     synchronized (this) {
       if (id != 0) return id;
     }
     var request = OpenSessionRequest.newBuilder().setTtlSeconds(ttlSeconds).build();
-    long opened = caller.call(KvServiceGrpc.getOpenSessionMethod(), request, OpKind.READ, deadline).getSessionId();
+    long opened = caller.call(KvServiceGrpc.getOpenSessionMethod(), request, OpKind.OPEN_SESSION, deadline).getSessionId();
     synchronized (this) {
       if (id == 0) id = opened;
       return id;

@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Where to send the next request: the last address that served one or named itself leader, and
- * otherwise the configured endpoints in turn. Shared by all operations of a client, so that one
+ * Where to send the next request: the last address that served a request only a leader serves, or
+ * that a node named leader, and otherwise the configured endpoints in turn (a read served by a
+ * follower moves nothing). Shared by all operations of a client, so that one
  * operation's discovery of the leader saves the others the detour.
  */
 final class LeaderRouter {
@@ -28,7 +29,7 @@ final class LeaderRouter {
     return preferred.get();
   }
 
-  /** A node named {@code address} as leader, or served a request there. */
+  /** A node named {@code address} as leader, or it served a request only a leader serves. */
   void leaderAt(String address) {
     preferred.set(address);
   }

@@ -1,11 +1,17 @@
 package io.kuorum.client;
 
 /**
- * Reads and session writes may be repeated freely; other writes and membership changes only when
- * the server cannot have applied them.
+ * Reads, session opens and session writes may be repeated freely; other writes and membership changes
+ * only when the server cannot have applied them.
  */
 enum OpKind {
+  /** Any member may serve it (linearizable reads at followers, dissertation §6.4; serializable reads). */
   READ,
+  /**
+   * Opens a client session (§6.3): a log entry, so only the leader serves it. Repeated like a read: an
+   * open applied twice only leaves an unused session behind, which the cluster forgets after its TTL.
+   */
+  OPEN_SESSION,
   /** A write without a session: not repeated once it may have arrived. */
   WRITE,
   /**
@@ -21,13 +27,21 @@ enum OpKind {
    */
   MEMBERSHIP;
 
-  /** Whether an attempt may change the cluster. */
+  /** Whether an attempt may change the cluster (an unused session left behind does not count). */
   boolean changesState() {
-    return this != READ;
+    return this != READ && this != OPEN_SESSION;
   }
 
   /** Whether an attempt that may have arrived can be sent again, here or to another node. */
   boolean repeatable() {
-    return this == READ || this == SESSION_WRITE;
+    return this == READ || this == OPEN_SESSION || this == SESSION_WRITE;
+  }
+
+  /**
+   * Whether only the leader serves it, so the node that answered leads. A read may be answered by any
+   * member: that one must not become the address the client's writes go to first.
+   */
+  boolean onlyLeaderServes() {
+    return this != READ;
   }
 }

@@ -63,7 +63,8 @@ final class RetryingCaller {
       try {
         Resp response =
             ClientCalls.blockingUnaryCall(channels.channel(address), method, callOptions, request);
-        router.leaderAt(address);
+        // Followers serve reads (§6.4): only an answer to what a leader alone serves shows who leads.
+        if (kind.onlyLeaderServes()) router.leaderAt(address);
         return response;
       } catch (StatusRuntimeException e) {
         if (Thread.currentThread().isInterrupted()) {

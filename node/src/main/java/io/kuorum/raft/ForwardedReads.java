@@ -10,7 +10,8 @@ import java.util.TreeMap;
 /**
  * A follower's linearizable reads (dissertation §6.4): the follower asks its leader for a read index
  * and reports the read confirmed at that index; the runtime serves it once it has applied that far.
- * A read is abandoned when the follower learns of another leader (or none), or when no answer came
+ * A read is abandoned when the follower learns of another leader (or none) or of a new term (the same
+ * leader re-elected answers in its new term, which no longer matches the read's), or when no answer came
  * within {@code patienceTicks}: messages get lost, and a leader that stops leading sends nothing.
  */
 final class ForwardedReads {
@@ -54,7 +55,7 @@ final class ForwardedReads {
     }
   }
 
-  /** The leader this node follows changed: retry the reads where {@code leaderHint} says (late answers are dropped). */
+  /** The leader this node follows, or its term, changed: retry the reads where {@code leaderHint} says (late answers are dropped). */
   void abandonAll(OptionalLong leaderHint) {
     waiting.keySet().forEach(readId -> outbox.read(new ReadState.Abandoned(readId, leaderHint)));
     waiting.clear();

@@ -29,8 +29,15 @@ final class LeaderLease {
     this.leaseTicks = leaseTicks;
   }
 
-  /** {@code follower} answered a heartbeat sent at tick {@code sentAt}; {@code now} is the leader's tick. */
+  /**
+   * {@code follower} answered a heartbeat sent at tick {@code sentAt}; {@code now} is the leader's tick.
+   * {@code sentAt} 0 times nothing: a reply to a stale-term request ({@code RaftCore.answerStale}),
+   * which may reach a leader of that reply's term that never sent the request (a leader re-elected in
+   * a new term; a leader's own heartbeats are sent from tick 1). Counted as sent at tick 0 it would
+   * lend the lease a promise the follower never made to this leader, so it is ignored (§6.4.1).
+   */
   void answered(long follower, long sentAt, long now) {
+    if (sentAt == 0) return;
     if (sentAt > now) return; // not a heartbeat of this term's leader: it cannot extend the lease
     answeredSentAt.merge(follower, sentAt, Math::max);
   }

@@ -36,7 +36,11 @@ final class Leadership {
   private final Map<Long, CatchUp> catchUps = new TreeMap<>();
   private Configuration configuration;
   private Quorum quorum;
-  private long ticks;
+  /**
+   * Ticks of this term, from 1: a heartbeat carries it as {@code sentAt}, in which 0 stands for "times
+   * no lease" (see {@link LeaderLease#answered}), so every heartbeat of a leader can time its lease.
+   */
+  private long ticks = 1;
   /** The commit index moved: followers with nothing else to receive should hear of it. */
   private boolean commitNews;
   private Transfer transfer;

@@ -46,17 +46,20 @@ public sealed interface Message {
   /**
    * Leader liveness and commit propagation, with no log check: {@code commit} never exceeds the
    * follower's match. {@code round} numbers the leader's ReadIndex rounds (§6.4); 0 when it confirms no read.
-   * {@code sentAt} is the leader's tick count in its term when it sent the heartbeat: echoed back, it
+   * {@code sentAt} is the leader's tick count in its term (from 1) when it sent the heartbeat: echoed back, it
    * times the leader's lease (§6.4.1) from the send of a heartbeat a quorum answered.
    */
   record Heartbeat(long from, long to, long term, long commit, long round, long sentAt) implements Message {
-    /** A heartbeat that times no lease (sent at tick 0: the earliest, so it never lengthens one). */
+    /** A heartbeat that times no lease: {@code sentAt} 0, which a leader's lease ignores (§6.4.1). */
     public Heartbeat(long from, long to, long term, long commit, long round) {
       this(from, to, term, commit, round, 0);
     }
   }
 
-  /** Reply to {@link Heartbeat}, echoing its {@code round} and {@code sentAt}. */
+  /**
+   * Reply to {@link Heartbeat}, echoing its {@code round} and {@code sentAt}; {@code sentAt} 0 when it
+   * answers nothing a lease may count (a stale-term request).
+   */
   record HeartbeatResponse(long from, long to, long term, long round, long sentAt) implements Message {
     public HeartbeatResponse(long from, long to, long term, long round) {
       this(from, to, term, round, 0);

@@ -195,7 +195,8 @@ public final class RaftCore {
    * Dissertation §6.4: asks to serve a linearizable read without a log entry. The answer comes in a
    * later Ready: {@link ReadState.Confirmed} (serve the read once that index is applied) or
    * {@link ReadState.Abandoned} (the leader stopped leading first; at a follower, it learned of another
-   * leader or none, or the leader's answer did not come); {@code readId} is the caller's, echoed back.
+   * leader or none, or of a new term, or the leader's answer did not come); {@code readId} is the
+   * caller's, echoed back.
    * A follower asks its leader for the index; a node that knows no leader, or is not a member, refuses.
    */
   public ReadResult requestRead(long readId) {
@@ -512,12 +513,17 @@ public final class RaftCore {
   }
 
   private void becomeFollower(long newTerm, long leader, String why) {
-    if (newTerm > term) {
+    boolean newTermStarts = newTerm > term;
+    if (newTermStarts) {
       term = newTerm;
       votedFor = NONE;
     }
     boolean changed = role != Role.FOLLOWER || leaderId != leader;
-    if (leaderId != leader) forwardedReads.abandonAll(leader == NONE ? OptionalLong.empty() : OptionalLong.of(leader));
+    // §6.4: a read index is only good from the leader of the term it was asked in; one re-elected in a
+    // new term answers in that term, which no longer matches, so those reads are retried too.
+    if (leaderId != leader || newTermStarts) {
+      forwardedReads.abandonAll(leader == NONE ? OptionalLong.empty() : OptionalLong.of(leader));
+    }
     role = Role.FOLLOWER;
     leaderId = leader;
     tally = null;
@@ -634,7 +640,10 @@ public final class RaftCore {
     return c.isJoint() && config.broken(Mutation.JOINT_DECIDES_ON_NEW_ONLY) ? new MajorityQuorum(c.voters()) : c.quorum();
   }
 
-  /** §5.1: a request with a stale term is rejected with our term, which makes its sender step down. */
+  /**
+   * §5.1: a request with a stale term is rejected with our term, which makes its sender step down. The
+   * answer carries {@code sentAt} 0: it answers no heartbeat of our term, so no lease counts it (§6.4.1).
+   */
   private void answerStale(Message m) {
     if (m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot) {
       outbox.sendAfterPersist(new HeartbeatResponse(config.id(), m.from(), term, 0));

@@ -20,7 +20,7 @@ public sealed interface ReadState {
 
   /**
    * The read was not confirmed: the leader stopped leading first, or (at a follower) another leader or
-   * none took over, or the leader's answer did not come in time. Retry it at {@code leaderHint}, if known.
+   * none took over, or a new term began, or the leader's answer did not come in time. Retry it at {@code leaderHint}, if known.
    */
   record Abandoned(long readId, OptionalLong leaderHint) implements ReadState {}
 }

@@ -7,11 +7,12 @@ import io.kuorum.raft.RaftCore;
 import io.kuorum.raft.ReadResult;
 import io.kuorum.raft.ReadState;
 import io.kuorum.server.ProposalException.Kind;
-import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -26,11 +27,19 @@ final class LinearizableReads {
 
   private record Pending(Command command, CompletableFuture<Message> answer, long deadlineNanos) {}
 
-  private record Confirmed(long index, Pending read) {}
+  /** {@code readId} orders reads confirmed at the same index by their arrival. */
+  private record Confirmed(long index, long readId, Pending read) {}
 
   private final Function<OptionalLong, ProposalException> notLeader;
   private final Map<Long, Pending> unconfirmed = new HashMap<>();
-  private final ArrayDeque<Confirmed> confirmed = new ArrayDeque<>();
+  /**
+   * Confirmed reads, lowest index first. Confirmations do not come in index order: a lease read
+   * (§6.4.1) is confirmed at once at the commit index, ahead of an older ReadIndex read still waiting
+   * for its round at a lower index, and a follower's answers from its leader (§6.4) may arrive out of
+   * order. Each read waits for its own index only, never behind a higher one.
+   */
+  private final PriorityQueue<Confirmed> confirmed =
+      new PriorityQueue<>(Comparator.comparingLong(Confirmed::index).thenComparingLong(Confirmed::readId));
   private long nextReadId;
 
   /** {@code notLeader} builds the error that points the client at the leader. */
@@ -67,17 +76,17 @@ final class LinearizableReads {
     Pending read = unconfirmed.remove(state.readId());
     if (read == null) return;
     if (state instanceof ReadState.Confirmed c) {
-      confirmed.addLast(new Confirmed(c.index(), read));
+      confirmed.add(new Confirmed(c.index(), c.readId(), read));
       serve(stateMachine);
     } else {
       read.answer().completeExceptionally(notLeader.apply(((ReadState.Abandoned) state).leaderHint()));
     }
   }
 
-  /** Answers the confirmed reads whose index the state machine has applied (indexes only grow: the queue is in order). */
+  /** Answers every confirmed read whose index the state machine has applied, whatever order they came in. */
   void serve(KvStateMachine stateMachine) {
-    while (!confirmed.isEmpty() && confirmed.peekFirst().index() <= stateMachine.appliedIndex()) {
-      Pending read = confirmed.pollFirst().read();
+    while (!confirmed.isEmpty() && confirmed.peek().index() <= stateMachine.appliedIndex()) {
+      Pending read = confirmed.poll().read();
       read.answer().complete(stateMachine.read(read.command()));
     }
   }

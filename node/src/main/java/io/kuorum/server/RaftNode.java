@@ -32,7 +32,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,8 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The runtime of one Raft member. One thread owns the {@link RaftCore}: every input (ticks, peer
- * messages, client proposals, storage completions) reaches it as a task in the inbox, so the core
- * needs no locks. Around it, a {@link StorageWriter} makes Ready batches durable with group commit
+ * messages, client proposals, storage completions) reaches it as a task in the {@link RaftInbox}, so
+ * the core needs no locks, and each is handled only once the core's ticks are up to the clock. Around it, a {@link StorageWriter} makes Ready batches durable with group commit
  * and the transport sends messages; neither ever blocks the Raft thread.
  */
 public final class RaftNode implements Replica {
@@ -84,7 +83,8 @@ public final class RaftNode implements Replica {
   private final StorageWriter writer;
   private final LocalSnapshots snapshots;
   private final Consumer<Throwable> onFatal;
-  private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+  /** Runs every input after bringing the core's ticks up to date (§6.4.1; see {@link RaftInbox}). */
+  private final RaftInbox inbox = new RaftInbox(this::tickToNow);
   private final ScheduledExecutorService ticker;
   private final AtomicBoolean tickQueued = new AtomicBoolean();
   /** Owned by the Raft thread: how many ticks the core is owed by the monotonic clock. */
@@ -176,11 +176,10 @@ public final class RaftNode implements Replica {
   @Override
   public CompletableFuture<Message> readLease(Command command, long deadlineNanos) {
     CompletableFuture<Message> answer = new CompletableFuture<>();
-    Runnable start = () -> {
-      tickToNow(); // §6.4.1: the lease is counted in ticks, which must not lag behind the clock
-      reads.startLease(core, command, deadlineNanos, answer);
-    };
-    if (!accepting || !post(start)) answer.completeExceptionally(stopped());
+    // §6.4.1: the lease is counted in ticks; the inbox brings them up to the clock before this runs.
+    if (!accepting || !post(() -> reads.startLease(core, command, deadlineNanos, answer))) {
+      answer.completeExceptionally(stopped());
+    }
     return answer;
   }
 
@@ -199,6 +198,7 @@ public final class RaftNode implements Replica {
     answer.complete(stateMachine.read(command));
   }
 
+  /** Stepped only after the overdue ticks (see {@link RaftInbox}): its answer must not outlive the promise. */
   @Override
   public void deliver(io.kuorum.raft.Message message) {
     post(() -> {
@@ -262,8 +262,7 @@ public final class RaftNode implements Replica {
   private void queueTick() {
     if (tickQueued.compareAndSet(false, true)) {
       post(() -> {
-        tickQueued.set(false);
-        tickToNow();
+        tickQueued.set(false); // the inbox ticked the core up to now before this task
         expireWaiters();
         reads.expire(System.nanoTime());
         expireAdminWaiters();
@@ -271,7 +270,10 @@ public final class RaftNode implements Replica {
     }
   }
 
-  /** Ticks the core for every tick period that passed, including any the ticker could not deliver. */
+  /**
+   * Ticks the core for every tick period that passed, including any the ticker could not deliver. The
+   * inbox calls it before every input, so the core never handles one at a tick count behind the clock.
+   */
   private void tickToNow() {
     for (long due = tickClock.due(System.nanoTime()); due > 0; due--) core.tick();
   }
@@ -292,10 +294,7 @@ public final class RaftNode implements Replica {
   private void loop() {
     try {
       while (running) {
-        Runnable task = inbox.poll(100, TimeUnit.MILLISECONDS);
-        if (task == null) continue;
-        task.run();
-        for (int i = 0; i < 4096 && (task = inbox.poll()) != null; i++) task.run();
+        if (inbox.runBatch(100, TimeUnit.MILLISECONDS, 4097) == 0) continue;
         processReady();
         forgetDeparted();
         checkTransfers();

@@ -9,8 +9,10 @@ import io.kuorum.client.FakeNode;
 import io.kuorum.client.FakeStore;
 import io.kuorum.client.LoopbackPorts;
 import io.kuorum.client.Reply;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -287,5 +289,58 @@ class KuorumctlTest {
     assertThat(StrictJson.object(run.out())).containsEntry("op", "get").containsEntry("consistency", "serializable")
         .containsEntry("total", 30L).containsEntry("keySpace", 10L);
     assertThat(leader.calls("Get")).as("every get answered once (the fake follower only redirects)").isEqualTo(30);
+  }
+  @Test
+  void benchGetSendsEveryReadToTheLeaderItFindsFirstByDefault() {
+    assertThat(Run.against(endpoints, "bench", "put", "--total", "10", "--key-space", "10").exitCode()).isZero();
+    // The follower, the first endpoint, would serve the gets too: only finding the leader keeps them off it.
+    follower.script("Get", serves(30));
+
+    Run run = Run.against(endpoints, "-o", "json", "bench", "get", "--clients", "3", "--total", "30", "--key-space", "10");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(StrictJson.object(run.out())).containsEntry("target", "leader")
+        .containsEntry("endpoints", List.of(leader.address())).containsEntry("total", 30L);
+    assertThat(leader.calls("Get")).isEqualTo(30);
+    assertThat(follower.calls("Get")).isZero();
+  }
+
+  @Test
+  void benchGetWithTargetAllSpreadsTheCallersOverEveryEndpoint() {
+    assertThat(Run.against(endpoints, "bench", "put", "--total", "10", "--key-space", "10").exitCode()).isZero();
+    // Each endpoint's first get waits until the other's arrived: both are read from, whatever the scheduling.
+    CountDownLatch atFollower = new CountDownLatch(1);
+    CountDownLatch atLeader = new CountDownLatch(1);
+    follower.script("Get", Reply.serveWhen(atFollower, atLeader)).script("Get", serves(40));
+    leader.script("Get", Reply.serveWhen(atLeader, atFollower));
+
+    Run run = Run.against(endpoints, "-o", "json", "bench", "get", "--clients", "2", "--total", "40", "--key-space", "10",
+        "--target", "all");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(StrictJson.object(run.out())).containsEntry("target", "all")
+        .containsEntry("endpoints", List.of(follower.address(), leader.address())).containsEntry("total", 40L);
+    assertThat(follower.calls("Get")).isPositive();
+    assertThat(leader.calls("Get")).isPositive();
+    assertThat(follower.calls("Get") + leader.calls("Get")).as("each get answered once, where its caller sent it")
+        .isEqualTo(40);
+  }
+
+  @Test
+  void benchGetAtTheLeaderWithNoLeaderKnownExitsWithThree() {
+    follower.status(status(1, "follower", 0, ""));
+    leader.status(status(2, "follower", 0, ""));
+
+    Run run = Run.against(endpoints, "bench", "get", "--total", "10");
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err()).contains("no leader known");
+    assertThat(follower.calls("Get") + leader.calls("Get")).isZero();
+  }
+
+  private static Reply[] serves(int n) {
+    Reply[] replies = new Reply[n];
+    Arrays.fill(replies, Reply.serve());
+    return replies;
   }
 }

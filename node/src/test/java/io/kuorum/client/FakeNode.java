@@ -141,6 +141,20 @@ public final class FakeNode implements AutoCloseable {
     if (reply == null) {
       reply = otherwise;
     }
+    if (reply instanceof Reply.ServeWhen when) {
+      when.arrived().countDown();
+      try {
+        if (!when.proceed().await(10, TimeUnit.SECONDS)) {
+          observer.onError(Status.DEADLINE_EXCEEDED.withDescription("the test never let the call proceed").asRuntimeException());
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        observer.onError(Status.CANCELLED.asRuntimeException());
+        return;
+      }
+      reply = Reply.serve();
+    }
     if (reply instanceof Reply.Fail fail) {
       observer.onError(fail.status().asRuntimeException(fail.trailers()));
     } else if (reply instanceof Reply.ServeThenFail lost) {

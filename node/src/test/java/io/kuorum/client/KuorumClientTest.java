@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +90,36 @@ class KuorumClientTest {
     assertThat(cluster.node(3).calls("OpenSession")).isEqualTo(1);
     assertThat(cluster.node(3).calls("Put")).isEqualTo(1);
     assertThat(cluster.node(3).calls("Get")).isEqualTo(1);
+  }
+
+  @Test
+  void aReadServedByAFollowerDoesNotMakeTheClientTakeItForTheLeader() throws Exception {
+    // n2 follows and serves reads (§6.4); it redirects everything else to the leader, n1.
+    cluster.node(2).otherwise(Reply.notLeader(1, cluster.node(1).address()));
+    CountDownLatch readArrived = new CountDownLatch(1);
+    CountDownLatch readMayFinish = new CountDownLatch(1);
+    cluster.node(2).script("Get", Reply.serveWhen(readArrived, readMayFinish));
+    KuorumClient client =
+        cluster.client(List.of(cluster.node(2).address(), cluster.node(1).address(), cluster.node(3).address()), FAST);
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    try {
+      Future<Optional<KeyValue>> read = reader.submit(() -> client.get("k"));
+      assertThat(readArrived.await(10, TimeUnit.SECONDS)).isTrue();
+      client.put("k", "v"); // redirected by n2: the client learns that n1 leads
+      readMayFinish.countDown();
+      assertThat(read.get(10, TimeUnit.SECONDS)).map(KeyValue::valueUtf8).contains("v");
+    } finally {
+      reader.shutdownNow();
+    }
+    int redirectsBefore = cluster.node(2).totalCalls();
+
+    client.put("k", "w");
+    assertThat(client.get("k").map(KeyValue::valueUtf8)).contains("w");
+
+    assertThat(cluster.node(2).totalCalls()).as("no detour through the follower that served the read")
+        .isEqualTo(redirectsBefore);
+    assertThat(cluster.node(1).calls("Put")).isEqualTo(2);
+    assertThat(cluster.node(1).calls("Get")).as("reads go where writes do: to the leader known").isEqualTo(1);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.kuorum.client;
 
 import io.grpc.Metadata;
 import io.grpc.Status;
+import java.util.concurrent.CountDownLatch;
 
 /** How a fake node answers one call, following the server's error contract. */
 public sealed interface Reply {
@@ -16,6 +17,16 @@ public sealed interface Reply {
 
   /** Apply the call to the store, then fail with this status: the answer is lost on its way back. */
   record ServeThenFail(Status status) implements Reply {}
+
+  /**
+   * Count down {@code arrived}, wait for {@code proceed} (10 s at most), then serve: lets a test act
+   * while the call is in flight, or hold calls at two nodes until both arrived.
+   */
+  record ServeWhen(CountDownLatch arrived, CountDownLatch proceed) implements Reply {}
+
+  static Reply serveWhen(CountDownLatch arrived, CountDownLatch proceed) {
+    return new ServeWhen(arrived, proceed);
+  }
 
   static Reply serveThenFail(Status status) {
     return new ServeThenFail(status);

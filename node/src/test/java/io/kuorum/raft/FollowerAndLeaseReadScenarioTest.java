@@ -87,6 +87,27 @@ class FollowerAndLeaseReadScenarioTest {
   }
 
   @Test
+  void aFollowerAbandonsItsReadsWhenItsLeaderIsReElectedInANewTerm() {
+    TestCluster c = TestCluster.ledBy1(3);
+    c.isolate(1);
+    c.node(2).requestRead(4); // the request to 1 is lost
+    c.stabilize();
+    // Node 1 loses its quorum and steps down (check-quorum), then wins term 2 with node 3's vote; node 2
+    // never hears the campaign, so all it sees is its leader again, in a new term.
+    for (int i = 0; i < 100 && c.node(1).role() == Role.LEADER; i++) c.node(1).tick();
+    assertThat(c.node(1).role()).isEqualTo(Role.FOLLOWER);
+    c.outliveLeader(3);
+    c.dropWhen(m -> m.to() == 2 && m instanceof Message.RequestVote);
+    c.campaign(1);
+    assertThat(c.node(1).role()).isEqualTo(Role.LEADER);
+    assertThat(c.node(2).term()).isEqualTo(c.node(1).term()).isEqualTo(2);
+    assertThat(c.node(2).leader()).hasValue(1);
+
+    // Its answer would carry term 2 and never match a read asked in term 1: retry at once, still at node 1.
+    assertThat(c.reads(2)).containsExactly(new ReadState.Abandoned(4, OptionalLong.of(1)));
+  }
+
+  @Test
   void aLeaderThatHasNotCommittedInItsTermHoldsForwardedReadsToo() {
     TestCluster c = TestCluster.ledBy1(3);
     c.writeAt1(2);
@@ -191,6 +212,78 @@ class FollowerAndLeaseReadScenarioTest {
     c.node(2).requestLeaseRead(1);
     c.stabilize();
     assertThat(c.reads(2)).isEmpty();
+  }
+
+  /**
+   * A follower paused (GC, SIGSTOP, its ticker starved) while node 1's heartbeat waited for it. Once it
+   * runs again it takes {@code overdueTicks} and the heartbeat in the order given, then node 1 is cut
+   * off and node 3 campaigns for up to 100 of its ticks (node 2's clock stands still meanwhile).
+   */
+  private static TestCluster pausedFollowerThenCampaign(boolean overdueTicksFirst) {
+    TestCluster c = leased(3);
+    c.node(1).tick();
+    c.processReady(1);
+    Message heartbeat = c.intercept(m -> m.to() == 2 && m instanceof Heartbeat).get(0);
+    c.stabilize();
+
+    int overdueTicks = 4 * 10; // what the runtime hands out at most after a long pause
+    if (overdueTicksFirst) {
+      for (int i = 0; i < overdueTicks; i++) c.node(2).tick();
+      c.node(2).step(heartbeat);
+    } else {
+      c.node(2).step(heartbeat);
+      for (int i = 0; i < overdueTicks; i++) c.node(2).tick();
+    }
+    c.stabilize(); // node 2's answer reaches node 1, which counts it toward its lease
+
+    c.isolate(1);
+    for (int i = 0; i < 100 && c.node(3).role() != Role.LEADER; i++) {
+      c.node(3).tick();
+      c.stabilize();
+    }
+    return c;
+  }
+
+  /** Whether node 1 confirms a lease read at once, without a round: its lease holds. */
+  private static boolean servesALeaseReadAtOnce(TestCluster c, long readId) {
+    c.node(1).requestLeaseRead(readId);
+    c.processReady(1);
+    return c.reads(1).stream().anyMatch(r -> r.readId() == readId && r instanceof ReadState.Confirmed);
+  }
+
+  @Test
+  void aPausedFollowerThatTakesItsOverdueTicksBeforeTheWaitingHeartbeatKeepsThePromiseTheLeaseCountsOn() {
+    TestCluster c = pausedFollowerThenCampaign(true);
+
+    assertThat(c.node(2).leader()).as("it answered the heartbeat after its ticks: in lease").hasValue(1);
+    assertThat(c.node(3).role()).as("node 2 ignores the campaign while node 1's lease holds").isNotEqualTo(Role.LEADER);
+    assertThat(servesALeaseReadAtOnce(c, 1)).isTrue();
+  }
+
+  /**
+   * Why the runtime ticks before every input ({@code RaftInbox}): stepped ahead of its overdue ticks,
+   * the heartbeat's answer extends node 1's lease, and the ticks then free node 2 to vote at once.
+   */
+  @Test
+  void aHeartbeatSteppedBeforeTheOverdueTicksLendsTheLeaseAPromiseTheTicksBreak() {
+    TestCluster c = pausedFollowerThenCampaign(false);
+
+    assertThat(c.node(3).role()).as("node 2 voted for node 3").isEqualTo(Role.LEADER);
+    assertThat(servesALeaseReadAtOnce(c, 1)).as("while node 1 still serves lease reads: a stale read").isTrue();
+  }
+
+  @Test
+  void aStaleTermAnswerDoesNotCountTowardTheLeaseOfALeaderReElectedInThatTerm() {
+    LeaderLease lease = new LeaderLease(1, 8);
+    Quorum voters = new MajorityQuorum(java.util.Set.of(1L, 2L, 3L));
+
+    // Node 2 answered a heartbeat of node 1's previous term with its own term (answerStale): sentAt 0.
+    lease.answered(2, 0, 3);
+    assertThat(lease.holds(3, voters)).as("no heartbeat of this term was answered").isFalse();
+
+    lease.answered(2, 2, 3);
+    assertThat(lease.holds(3, voters)).isTrue();
+    assertThat(lease.holds(2 + 8, voters)).as("counted from the heartbeat's send").isFalse();
   }
 
   @Test

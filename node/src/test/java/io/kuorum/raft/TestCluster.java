@@ -207,6 +207,13 @@ final class TestCluster {
     return snap;
   }
 
+  /** Takes the messages in flight that match {@code filter} off the wire, undelivered, for a test to step by hand. */
+  List<Message> intercept(Predicate<Message> filter) {
+    List<Message> taken = new ArrayList<>();
+    wire.removeIf(m -> filter.test(m) && taken.add(m));
+    return taken;
+  }
+
   private void deliver(Message m) {
     if (drop.test(m) || down.contains(m.to())) return;
     delivered.add(m);
