@@ -41,13 +41,19 @@ final class LinearizableReads {
   private final PriorityQueue<Confirmed> confirmed =
       new PriorityQueue<>(Comparator.comparingLong(Confirmed::index).thenComparingLong(Confirmed::readId));
   private long nextReadId;
+  private final int maxPending;
 
-  /** {@code notLeader} builds the error that points the client at the leader. */
-  LinearizableReads(Function<OptionalLong, ProposalException> notLeader) {
+  /**
+   * {@code notLeader} builds the error that points the client at the leader; at most {@code maxPending}
+   * reads wait at once (the bound {@code --max-pending} also puts on writes), later ones are shed.
+   */
+  LinearizableReads(Function<OptionalLong, ProposalException> notLeader, int maxPending) {
     this.notLeader = notLeader;
+    this.maxPending = maxPending;
   }
 
   void start(RaftCore core, Command command, long deadlineNanos, CompletableFuture<Message> answer) {
+    if (shed(answer)) return;
     long readId = ++nextReadId;
     track(readId, core.requestRead(readId), command, deadlineNanos, answer);
   }
@@ -57,8 +63,18 @@ final class LinearizableReads {
    * The caller has brought the core's ticks up to date first: the lease is counted in them.
    */
   void startLease(RaftCore core, Command command, long deadlineNanos, CompletableFuture<Message> answer) {
+    if (shed(answer)) return;
     long readId = ++nextReadId;
     track(readId, core.requestLeaseRead(readId), command, deadlineNanos, answer);
+  }
+
+  /** Too many reads wait already: this one is refused before the core sees it, and may be sent again. */
+  private boolean shed(CompletableFuture<Message> answer) {
+    int waiting = unconfirmed.size() + confirmed.size();
+    if (waiting < maxPending) return false;
+    answer.completeExceptionally(new ProposalException(Kind.OVERLOADED, waiting + " reads are waiting on this node,"
+        + " the most --max-pending allows; retry later"));
+    return true;
   }
 
   private void track(long readId, ReadResult r, Command command, long deadlineNanos, CompletableFuture<Message> answer) {

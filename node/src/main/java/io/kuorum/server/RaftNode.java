@@ -94,7 +94,7 @@ public final class RaftNode implements Replica {
   private final Map<Long, Waiter> waiters = new HashMap<>();
   private final ArrayDeque<Ready> writing = new ArrayDeque<>();
   private final CommitDeferral commits;
-  private final LinearizableReads reads = new LinearizableReads(this::notLeader);
+  private final LinearizableReads reads;
   private final List<ChangeWaiter> changeWaiters = new ArrayList<>();
   private final List<TransferWaiter> transferWaiters = new ArrayList<>();
   /** Addresses from --members and this node's own: used until the log says otherwise. */
@@ -116,6 +116,7 @@ public final class RaftNode implements Replica {
   public RaftNode(NodeConfig config, LogStore store, SnapshotDirectory snapshotDirectory, PeerTransport transport,
       KvStateMachine stateMachine, Random random, Consumer<Throwable> onFatal) {
     this.config = config;
+    this.reads = new LinearizableReads(this::notLeader, config.maxPendingProposals());
     this.transport = transport;
     this.stateMachine = stateMachine;
     this.onFatal = onFatal;

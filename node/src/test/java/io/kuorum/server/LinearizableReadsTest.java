@@ -30,7 +30,7 @@ class LinearizableReadsTest {
     RaftCore leader = singleVoterLeader();
     KvStateMachine state = new KvStateMachine(KvLimits.DEFAULT);
     for (long i = 1; i <= 3; i++) state.skip(i);
-    LinearizableReads reads = new LinearizableReads(hint -> new ProposalException(ProposalException.Kind.NO_LEADER, "x"));
+    LinearizableReads reads = new LinearizableReads(hint -> new ProposalException(ProposalException.Kind.NO_LEADER, "x"), 10);
     CompletableFuture<Message> older = new CompletableFuture<>();
     CompletableFuture<Message> lease = new CompletableFuture<>();
     CompletableFuture<Message> sameIndex = new CompletableFuture<>();
@@ -54,6 +54,31 @@ class LinearizableReadsTest {
     reads.serve(state);
     assertThat(lease).isCompleted();
     assertThat(sameIndex).isCompleted();
+  }
+
+  @Test
+  void readsBeyondMaxPendingAreShedBeforeTheCoreSeesThemUntilOneIsAnswered() {
+    RaftCore leader = singleVoterLeader();
+    KvStateMachine state = new KvStateMachine(KvLimits.DEFAULT);
+    LinearizableReads reads = new LinearizableReads(hint -> new ProposalException(ProposalException.Kind.NO_LEADER, "x"), 2);
+    CompletableFuture<Message> first = new CompletableFuture<>();
+    CompletableFuture<Message> second = new CompletableFuture<>();
+    CompletableFuture<Message> third = new CompletableFuture<>();
+    reads.start(leader, GET, Long.MAX_VALUE, first);
+    reads.startLease(leader, GET, Long.MAX_VALUE, second);
+    reads.start(leader, GET, Long.MAX_VALUE, third);
+
+    assertThat(third).isCompletedExceptionally();
+    ProposalException shed = (ProposalException) third.handle((v, e) -> e).join();
+    assertThat(shed.kind()).isEqualTo(ProposalException.Kind.OVERLOADED);
+    assertThat(shed.getMessage()).contains("2 reads are waiting on this node");
+    assertThat(first).isNotDone();
+
+    reads.answered(new ReadState.Confirmed(1, 0), state); // served at once: index 0 is applied
+    assertThat(first).isCompleted();
+    CompletableFuture<Message> fourth = new CompletableFuture<>();
+    reads.start(leader, GET, Long.MAX_VALUE, fourth);
+    assertThat(fourth).isNotDone();
   }
 
   /** A leader whose core takes reads (the runtime tracks them by id; the test confirms them itself). */
