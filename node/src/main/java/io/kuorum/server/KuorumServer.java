@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.kuorum.kv.KvStateMachine;
 import io.kuorum.kv.RequestValidator;
+import io.kuorum.metrics.NodeMetrics;
 import io.kuorum.snapshot.SnapshotDirectory;
 import io.kuorum.storage.LogStore;
 import io.kuorum.storage.MirroredLogStore;
@@ -17,6 +18,7 @@ import io.kuorum.watch.WatchHub;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +42,7 @@ public final class KuorumServer implements AutoCloseable {
   private final Server peerServer;
   private final Server clientServer;
   private final WatchHub watches;
+  private final NodeMetrics metrics;
   private final CompletableFuture<Throwable> fatal = new CompletableFuture<>();
 
   private KuorumServer(NodeConfig config) {
@@ -56,7 +59,9 @@ public final class KuorumServer implements AutoCloseable {
     // Listens to the state machine before the node restores or applies anything, so its history starts
     // where the state does (see WatchHub.restored).
     WatchHub hub = new WatchHub(config.id(), config.watch());
+    NodeMetrics nodeMetrics = new NodeMetrics(Arrays.stream(ProposalException.Kind.values()).map(Enum::name).toList());
     Server peers = null;
+    Server clients = null;
     try {
       Map<Long, String> peerAddresses = new TreeMap<>();
       config.members().stream().filter(m -> m.id() != config.id()).forEach(m -> peerAddresses.put(m.id(), m.peerAddress()));
@@ -65,7 +70,8 @@ public final class KuorumServer implements AutoCloseable {
       SnapshotTransfers transfers = new SnapshotTransfers(snapshotDirectory);
       KvStateMachine stateMachine = new KvStateMachine(config.limits());
       stateMachine.listen(hub);
-      r = new RaftNode(config, store, snapshotDirectory, t, stateMachine, new SecureRandom(), fatal::complete);
+      r = new RaftNode(config, store, snapshotDirectory, t, stateMachine, new SecureRandom(), fatal::complete, nodeMetrics);
+      nodeMetrics.readStatus(r::status, r::pendingRequests, hub::watchers);
       Replica target = r;
       GrpcPeerTransport replies = t; // a member this node has no address for yet can still be answered
       t.useSnapshots(transfers, result -> {
@@ -77,11 +83,15 @@ public final class KuorumServer implements AutoCloseable {
           new RaftPeerService(config.id(), config.clusterId(), target::deliver, replies::learn, transfers,
               received -> target.deliver(received.toMessage())), TransportLimits.DEFAULT,
           TransportTimings.DEFAULT), "peer", config.peerListen(), "--listen-peer");
-      this.clientServer = bind(NettyServerBuilder.forAddress(address(config.clientListen()))
-          .addService(MalformedRequests.guard(new KvServiceImpl(target, new RequestValidator(config.limits()), hub).bindService()))
+      clients = bind(NettyServerBuilder.forAddress(address(config.clientListen()))
+          .addService(nodeMetrics.kvRequests().timed(
+              MalformedRequests.guard(new KvServiceImpl(target, new RequestValidator(config.limits()), hub).bindService())))
           .addService(MalformedRequests.guard(new AdminServiceImpl(config, target).bindService()))
           .maxInboundMessageSize(config.limits().maxRequestBytes()), "client", config.clientListen(), "--listen-client");
+      serveMetrics(nodeMetrics, config.metricsListen());
     } catch (RuntimeException e) {
+      nodeMetrics.close();
+      if (clients != null) clients.shutdownNow();
       if (peers != null) peers.shutdownNow();
       if (r != null) r.close();
       if (t != null) t.close();
@@ -89,12 +99,14 @@ public final class KuorumServer implements AutoCloseable {
       store.close();
       throw e;
     }
+    this.clientServer = clients;
+    this.metrics = nodeMetrics;
     this.transport = t;
     this.replica = r;
     this.peerServer = peers;
     this.watches = hub;
-    log.info("node {} of cluster {} serving clients on {} and peers on {}, data in {}", config.id(), config.clusterId(),
-        clientPort(), peerPort(), config.dataDir());
+    log.info("node {} of cluster {} serving clients on {}, peers on {} and metrics on {}, data in {}", config.id(),
+        config.clusterId(), clientPort(), peerPort(), metricsPort(), config.dataDir());
   }
 
   public static KuorumServer start(NodeConfig config) {
@@ -114,6 +126,15 @@ public final class KuorumServer implements AutoCloseable {
     }
   }
 
+  private static void serveMetrics(NodeMetrics metrics, HostPort at) {
+    try {
+      metrics.serve(at.host(), at.port());
+    } catch (IOException | RuntimeException e) {
+      throw new StartupException("cannot serve metrics over HTTP on " + at + " (" + rootMessage(e)
+          + "): is another process using that port? choose another with --listen-metrics", e);
+    }
+  }
+
   private static String rootMessage(Throwable t) {
     while (t.getCause() != null) t = t.getCause();
     return t.getMessage();
@@ -125,6 +146,11 @@ public final class KuorumServer implements AutoCloseable {
 
   public int peerPort() {
     return peerServer.getPort();
+  }
+
+  /** The HTTP port serving {@code /metrics}. */
+  public int metricsPort() {
+    return metrics.port();
   }
 
   public NodeStatus status() {
@@ -162,6 +188,7 @@ public final class KuorumServer implements AutoCloseable {
     transport.close();
     store.close();
     clientServer.shutdownNow();
+    metrics.close(); // last: a scrape during shutdown still sees the node draining
     log.info("node {} shut down", config.id());
   }
 }

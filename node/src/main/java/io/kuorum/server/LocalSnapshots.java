@@ -1,6 +1,7 @@
 package io.kuorum.server;
 
 import io.kuorum.kv.KvStateMachine;
+import io.kuorum.metrics.SnapshotMetrics;
 import io.kuorum.raft.Entry;
 import io.kuorum.raft.RaftCore;
 import io.kuorum.raft.Snapshot;
@@ -40,6 +41,7 @@ final class LocalSnapshots implements AutoCloseable {
   private final SnapshotDirectory directory;
   private final SnapshotPolicy policy;
   private final ExecutorService writer;
+  private final SnapshotMetrics metrics;
   private long entriesSince;
   private long bytesSince;
   private boolean inProgress;
@@ -50,8 +52,9 @@ final class LocalSnapshots implements AutoCloseable {
 
   private record BackupRequest(CompletableFuture<HeldSnapshot> answer, long deadlineNanos) {}
 
-  LocalSnapshots(long nodeId, SnapshotDirectory directory, SnapshotPolicy policy) {
+  LocalSnapshots(long nodeId, SnapshotDirectory directory, SnapshotPolicy policy, SnapshotMetrics metrics) {
     this.nodeId = nodeId;
+    this.metrics = metrics;
     this.directory = directory;
     this.policy = policy;
     this.writer = Executors.newSingleThreadExecutor(r -> {
@@ -120,6 +123,7 @@ final class LocalSnapshots implements AutoCloseable {
 
   private void take(RaftCore core, KvStateMachine stateMachine, Consumer<Runnable> post, Compaction compact,
       List<CompletableFuture<HeldSnapshot>> waiting) {
+    long started = System.nanoTime();
     KvStateMachine.StateCopy copy = stateMachine.copyForSnapshot();
     Snapshot described = core.snapshotAt(copy.appliedIndex(), new byte[0]);
     SnapshotMeta meta = new SnapshotMeta(described.index(), described.term(), described.configuration());
@@ -127,10 +131,10 @@ final class LocalSnapshots implements AutoCloseable {
     inProgress = true;
     entriesSince = 0;
     bytesSince = 0;
-    long started = System.nanoTime();
     writer.execute(() -> {
       try {
         SnapshotFile file = directory.write(meta, copy::writeTo);
+        metrics.taken(System.nanoTime() - started);
         // Opened before retention runs, so the backups hold the file even if a later pass deletes it.
         hand(file, waiting);
         RetentionResult kept = directory.retain(policy.keep());
@@ -227,7 +231,9 @@ final class LocalSnapshots implements AutoCloseable {
   /** Loads a leader's snapshot, already installed in the snapshot directory, into the state machine. */
   void load(Snapshot snapshot, KvStateMachine stateMachine) {
     SnapshotName name = SnapshotReference.nameOf(snapshot);
+    long started = System.nanoTime();
     directory.verify(name).readPayload(stateMachine::restore);
+    metrics.installed(System.nanoTime() - started);
     if (stateMachine.appliedIndex() != snapshot.index()) {
       throw new IllegalStateException("snapshot " + name.fileName() + " holds the state after index "
           + stateMachine.appliedIndex() + ", not " + snapshot.index() + ": the file does not match its name");

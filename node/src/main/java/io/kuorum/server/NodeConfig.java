@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param heartbeatTicks leader heartbeat interval in ticks
  * @param maxPendingProposals requests waiting for commit before new ones get RESOURCE_EXHAUSTED
  * @param watch bounds of the watch history, of each watcher's backlog and of the number of watchers
+ * @param metricsListen address of the HTTP port serving Prometheus metrics at {@code /metrics}
  */
 public record NodeConfig(
     long id,
@@ -41,9 +42,21 @@ public record NodeConfig(
     String advertisePeer,
     String advertiseClient,
     SnapshotPolicy snapshots,
-    WatchLimits watch) {
+    WatchLimits watch,
+    HostPort metricsListen) {
 
-  /** With the default watch limits. */
+  /** Where nodes built without a metrics address serve them (tests): any free loopback port. */
+  public static final HostPort ANY_LOOPBACK_PORT = new HostPort("127.0.0.1", 0);
+
+  /** With metrics on any free loopback port. */
+  public NodeConfig(long id, String clusterId, List<Member> members, Path dataDir, HostPort clientListen, HostPort peerListen,
+      int tickMs, int electionTicks, int heartbeatTicks, int maxPendingProposals, KvLimits limits, String advertisePeer,
+      String advertiseClient, SnapshotPolicy snapshots, WatchLimits watch) {
+    this(id, clusterId, members, dataDir, clientListen, peerListen, tickMs, electionTicks, heartbeatTicks, maxPendingProposals,
+        limits, advertisePeer, advertiseClient, snapshots, watch, ANY_LOOPBACK_PORT);
+  }
+
+  /** With the default watch limits, and metrics on any free loopback port. */
   public NodeConfig(long id, String clusterId, List<Member> members, Path dataDir, HostPort clientListen, HostPort peerListen,
       int tickMs, int electionTicks, int heartbeatTicks, int maxPendingProposals, KvLimits limits, String advertisePeer,
       String advertiseClient, SnapshotPolicy snapshots) {
@@ -56,6 +69,7 @@ public record NodeConfig(
     if (clusterId == null || clusterId.isBlank()) throw new IllegalArgumentException("--cluster-id must not be blank");
     members = List.copyOf(members);
     Objects.requireNonNull(watch, "watch");
+    Objects.requireNonNull(metricsListen, "metricsListen");
     if (tickMs < 1) throw new IllegalArgumentException("--tick-ms must be >= 1, got " + tickMs);
     if (heartbeatTicks < 1) throw new IllegalArgumentException("--heartbeat-ticks must be >= 1, got " + heartbeatTicks);
     if (electionTicks <= heartbeatTicks) {

@@ -5,6 +5,8 @@ import com.google.protobuf.Message;
 import io.kuorum.kv.KvStateMachine;
 import io.kuorum.kv.proto.Command;
 import io.kuorum.kv.proto.GetRequest;
+import io.kuorum.metrics.NodeMetrics;
+import io.kuorum.metrics.RaftMetrics;
 import io.kuorum.raft.Configuration;
 import io.kuorum.raft.ConfigurationEntry;
 import io.kuorum.raft.Entry;
@@ -83,6 +85,7 @@ public final class RaftNode implements Replica {
   private final StorageWriter writer;
   private final LocalSnapshots snapshots;
   private final Consumer<Throwable> onFatal;
+  private final RaftMetrics metrics;
   /** Runs every input after bringing the core's ticks up to date (§6.4.1; see {@link RaftInbox}). */
   private final RaftInbox inbox = new RaftInbox(this::tickToNow);
   private final ScheduledExecutorService ticker;
@@ -114,9 +117,10 @@ public final class RaftNode implements Replica {
   private volatile int pending;
 
   public RaftNode(NodeConfig config, LogStore store, SnapshotDirectory snapshotDirectory, PeerTransport transport,
-      KvStateMachine stateMachine, Random random, Consumer<Throwable> onFatal) {
+      KvStateMachine stateMachine, Random random, Consumer<Throwable> onFatal, NodeMetrics metrics) {
     this.config = config;
     this.reads = new LinearizableReads(this::notLeader, config.maxPendingProposals());
+    this.metrics = metrics.raft();
     this.transport = transport;
     this.stateMachine = stateMachine;
     this.onFatal = onFatal;
@@ -127,7 +131,7 @@ public final class RaftNode implements Replica {
     RaftConfig raft = RaftConfig.defaults(config.id(), voters)
         .withElection(config.electionTicks(), config.heartbeatTicks(), true, true)
         .withLeaseReads(true);
-    this.snapshots = new LocalSnapshots(config.id(), snapshotDirectory, config.snapshots());
+    this.snapshots = new LocalSnapshots(config.id(), snapshotDirectory, config.snapshots(), metrics.snapshots());
     try {
       LocalSnapshots.Restored restored = snapshots.restore(store, stateMachine);
       this.core = RaftCore.start(raft, store.hardState(), restored.snapshot(), restored.log(), random);
@@ -136,7 +140,7 @@ public final class RaftNode implements Replica {
           + " (written by a newer Kuorum version, or damaged: restore the member from a backup or re-add it under a new id)", e);
     }
     this.commits = new CommitDeferral(store.hardState());
-    this.writer = new StorageWriter(config.id(), store, n -> post(() -> persisted(n)), this::fail);
+    this.writer = new StorageWriter(config.id(), store, n -> post(() -> persisted(n)), this::fail, metrics.storage());
     refreshMembership();
     this.status = snapshot();
     // After a pause, four election timeouts of ticks at once: every timer has fired, every lease lapsed.
@@ -163,8 +167,16 @@ public final class RaftNode implements Replica {
   @Override
   public CompletableFuture<Message> submit(Command command, long deadlineNanos) {
     CompletableFuture<Message> answer = new CompletableFuture<>();
+    answer.whenComplete(this::countProposal);
     if (!accepting || !post(() -> propose(command, deadlineNanos, answer))) answer.completeExceptionally(stopped());
     return answer;
+  }
+
+  /** On the thread that answers the proposal (mostly the Raft thread): two lock-free counter adds. */
+  private void countProposal(Message answer, Throwable failure) {
+    if (failure == null) metrics.proposalCommitted();
+    else if (failure instanceof ProposalException p) metrics.proposalFailed(p.kind().name());
+    else metrics.proposalFailed(RaftMetrics.OTHER_REASON);
   }
 
   @Override
@@ -301,6 +313,7 @@ public final class RaftNode implements Replica {
         checkTransfers();
         status = snapshot();
         pending = waiters.size();
+        metrics.leaderObserved(status.leaderId().isPresent(), status.term());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -516,7 +529,11 @@ public final class RaftNode implements Replica {
     // before it is acknowledged: a snapshot that cannot be loaded must not be promised.
     r.snapshot().ifPresent(s -> snapshots.load(s, stateMachine));
     r.sendAfterPersist().forEach(transport::send);
-    for (Entry e : r.committed()) apply(e);
+    if (!r.committed().isEmpty()) {
+      long start = System.nanoTime();
+      for (Entry e : r.committed()) apply(e);
+      metrics.applied(System.nanoTime() - start);
+    }
     reads.serve(stateMachine);
     core.advance(r);
     snapshots.maybeTake(core, stateMachine, this::post, this::snapshotDurable);

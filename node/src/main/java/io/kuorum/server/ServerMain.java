@@ -40,6 +40,10 @@ public final class ServerMain implements Callable<Integer> {
       description = "Peer gRPC address (KUORUM_LISTEN_PEER, default ${DEFAULT-VALUE}).")
   String listenPeer;
 
+  @Option(names = "--listen-metrics", defaultValue = "${env:KUORUM_LISTEN_METRICS:-0.0.0.0:9380}",
+      description = "HTTP address serving Prometheus metrics at /metrics (KUORUM_LISTEN_METRICS, default ${DEFAULT-VALUE}).")
+  String listenMetrics;
+
   @Option(names = "--advertise-peer", defaultValue = "${env:KUORUM_ADVERTISE_PEER:-}",
       description = "HOST:PORT other members reach the peer port at (KUORUM_ADVERTISE_PEER; default: this node's"
           + " --members entry, else --listen-peer).")
@@ -114,7 +118,8 @@ public final class ServerMain implements Callable<Integer> {
           HostPort.parse(listenPeer, "--listen-peer"), tickMs, electionTicks, heartbeatTicks, maxPending, KvLimits.DEFAULT,
           advertisePeer, advertiseClient, new SnapshotPolicy(snapshotEntries, snapshotBytes, 2),
           WatchLimits.DEFAULT.withHistory(watchHistoryEvents, watchHistoryBytes).withBacklog(watchBacklogEvents, watchBacklogBytes)
-              .withMaxWatchers(watchMaxWatchers));
+              .withMaxWatchers(watchMaxWatchers),
+          HostPort.parse(listenMetrics, "--listen-metrics"));
     } catch (IllegalArgumentException e) {
       System.err.println("kuorum: invalid configuration: " + e.getMessage());
       return 2;

@@ -1,5 +1,6 @@
 package io.kuorum.server;
 
+import io.kuorum.metrics.StorageMetrics;
 import io.kuorum.raft.Ready;
 import io.kuorum.storage.LogStore;
 import io.kuorum.storage.LogWrite;
@@ -25,6 +26,7 @@ final class StorageWriter implements AutoCloseable {
   private final LogStore store;
   private final IntConsumer onPersisted;
   private final Consumer<Throwable> onFailure;
+  private final StorageMetrics metrics;
   /** A unit of storage work, in the order the Raft thread asked for it. */
   private sealed interface Task {
     record Write(Ready ready) implements Task {}
@@ -37,8 +39,9 @@ final class StorageWriter implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  StorageWriter(long nodeId, LogStore store, IntConsumer onPersisted, Consumer<Throwable> onFailure) {
+  StorageWriter(long nodeId, LogStore store, IntConsumer onPersisted, Consumer<Throwable> onFailure, StorageMetrics metrics) {
     this.store = store;
+    this.metrics = metrics;
     this.onPersisted = onPersisted;
     this.onFailure = onFailure;
     this.thread = new Thread(this::run, "kuorum-storage-" + nodeId);
@@ -101,7 +104,13 @@ final class StorageWriter implements AutoCloseable {
 
   /** Commits the pending writes and reports that many Ready batches durable; returns 0. */
   private int flush(List<LogWrite> writes, int readies) {
-    if (!writes.isEmpty()) store.write(List.copyOf(writes));
+    if (!writes.isEmpty()) {
+      int entries = 0;
+      for (LogWrite w : writes) entries += w.entries().size();
+      long start = System.nanoTime();
+      store.write(List.copyOf(writes));
+      metrics.committed(System.nanoTime() - start, entries);
+    }
     writes.clear();
     if (readies > 0) onPersisted.accept(readies);
     return 0;

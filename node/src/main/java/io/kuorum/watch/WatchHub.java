@@ -36,6 +36,8 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
   private final ExecutorService senders;
   private final ScheduledExecutorService timer;
   private volatile long applied;
+  /** {@code watchers.size()}, readable without the lock (metrics scrapes must never wait on the apply thread). */
+  private volatile int watcherCount;
   private boolean closed;
 
   public WatchHub(long nodeId, WatchLimits limits) {
@@ -61,9 +63,9 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     return applied;
   }
 
-  /** Watch streams open on this member. */
-  public synchronized int watchers() {
-    return watchers.size();
+  /** Watch streams open on this member; takes no lock. */
+  public int watchers() {
+    return watcherCount;
   }
 
   // ---------------------------------------------------------------- the apply thread
@@ -142,6 +144,7 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
       watcher = new Watcher(nodeId, selector, start, replay, limits, this, call, senders, progressNanos);
       matcher.add(selector, watcher);
       watchers.add(watcher);
+      watcherCount = watchers.size();
     }
     if (progressNanos > 0) {
       // Ticks at half the interval, so a quiet stream hears from the member at most 1.5 intervals apart.
@@ -158,6 +161,7 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
 
   private void unregister(Watcher w) {
     if (watchers.remove(w)) matcher.remove(w.selector, w);
+    watcherCount = watchers.size();
   }
 
   /** Ends every watch (UNAVAILABLE, with where to resume) and stops the sender threads. */

@@ -73,7 +73,8 @@ final class NodeProcess {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"), "io.kuorum.server.ServerMain",
         "--cluster-id", "it", "--members", members, "--data", dataDir.toString(),
-        "--listen-client", "127.0.0.1:" + clientPort, "--listen-peer", "127.0.0.1:" + peerPort));
+        "--listen-client", "127.0.0.1:" + clientPort, "--listen-peer", "127.0.0.1:" + peerPort,
+        "--listen-metrics", "127.0.0.1:0"));
     if (id > 0) cmd.addAll(List.of("--id", Long.toString(id))); // bootstrap members; joiners get an id of their own
     cmd.addAll(extraArgs);
     try {
