@@ -1,6 +1,5 @@
 package io.kuorum.metrics;
 
-import io.kuorum.server.NodeStatus;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -48,7 +47,7 @@ public final class NodeMetrics implements AutoCloseable {
   }
 
   /** Adds the gauges read at scrape time from the node's published state. Call once. */
-  public void readStatus(Supplier<NodeStatus> status, IntSupplier pendingProposals, IntSupplier watchers) {
+  public void readStatus(Supplier<? extends NodeState> status, IntSupplier pendingProposals, IntSupplier watchers) {
     StatusGauges.register(registry, status, pendingProposals, watchers);
   }
 

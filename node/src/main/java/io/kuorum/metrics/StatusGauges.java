@@ -1,7 +1,6 @@
 package io.kuorum.metrics;
 
 import io.kuorum.raft.MemberProgress;
-import io.kuorum.server.NodeStatus;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -11,18 +10,18 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * Gauges read at scrape time from state the node already publishes: its {@link NodeStatus} (a volatile
+ * Gauges read at scrape time from state the node already publishes: its {@link NodeState} (a volatile
  * snapshot the Raft thread replaces after every batch), the count of proposals waiting, and the count of
  * watch streams. A scrape reads them on the HTTP server's thread and never reaches the Raft thread.
  */
 final class StatusGauges {
 
-  /** Every value of {@link NodeStatus#roleName()}: each is exported, 1 for the current one, 0 for the rest. */
+  /** Every value of {@link NodeState#roleName()}: each is exported, 1 for the current one, 0 for the rest. */
   static final List<String> ROLES = List.of("leader", "follower", "pre-candidate", "candidate", "waiting", "removed");
 
   private StatusGauges() {}
 
-  static void register(PrometheusRegistry registry, Supplier<NodeStatus> status, IntSupplier pendingProposals,
+  static void register(PrometheusRegistry registry, Supplier<? extends NodeState> status, IntSupplier pendingProposals,
       IntSupplier watchers) {
     GaugeWithCallback.builder().name("kuorum_raft_term").help("Current Raft term of this node")
         .callback(cb -> cb.call(status.get().term())).register(registry);

@@ -1,5 +1,6 @@
 package io.kuorum.server;
 
+import io.kuorum.metrics.NodeState;
 import io.kuorum.raft.Configuration;
 import io.kuorum.raft.MemberProgress;
 import io.kuorum.raft.Role;
@@ -21,12 +22,14 @@ import java.util.OptionalLong;
  */
 public record NodeStatus(long id, boolean member, Role role, long term, OptionalLong leaderId, long commitIndex,
     long appliedIndex, long lastIndex, Configuration configuration, MemberDirectory directory,
-    Map<Long, MemberProgress> progress, OptionalLong transferTarget, long tickMs, int sessions, long sessionRetries) {
+    Map<Long, MemberProgress> progress, OptionalLong transferTarget, long tickMs, int sessions, long sessionRetries)
+    implements NodeState {
 
   /**
    * The role as users read it: {@code leader}, {@code follower}, ..., {@code waiting} before the node is
    * added, {@code removed} after it was taken out.
    */
+  @Override
   public String roleName() {
     if (member) return role.name().toLowerCase(Locale.ROOT).replace('_', '-');
     return configuration.isEmpty() ? "waiting" : "removed";
