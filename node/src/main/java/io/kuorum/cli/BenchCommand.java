@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Generates load against the cluster and reports throughput and latency.",
-    subcommands = {BenchPutCommand.class, BenchGetCommand.class})
+    subcommands = {BenchPutCommand.class, BenchGetCommand.class, BenchMixedCommand.class})
 final class BenchCommand {}

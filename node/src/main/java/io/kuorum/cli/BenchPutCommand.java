@@ -1,45 +1,63 @@
 package io.kuorum.cli;
 
 import io.kuorum.client.KuorumClient;
-import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
- * {@code kuorumctl bench put}: TOTAL puts from CLIENTS concurrent callers over KEY_SPACE keys (key i
- * is written by put number i modulo the key space, so a small key space means overwrites). Reports
- * progress every second on stderr, then throughput and latency percentiles (exact: every latency is
- * kept).
+ * {@code kuorumctl bench put}: puts from CLIENTS concurrent callers over KEY_SPACE keys (put number i
+ * writes key i modulo the key space, so a small key space means overwrites), TOTAL of them or for a
+ * duration. Reports progress every second on stderr, then throughput and latency percentiles (exact:
+ * every latency is kept).
  */
 @Command(
     name = "put",
     mixinStandardHelpOptions = true,
-    description = "Puts TOTAL values from CLIENTS concurrent callers; prints puts/s and latency percentiles.",
+    description = "Puts values from CLIENTS concurrent callers (TOTAL of them, or for --duration); prints puts/s and "
+        + "latency percentiles.",
     footer = ExitCodes.FOOTER)
-final class BenchPutCommand extends ClientCommand {
+final class BenchPutCommand extends BenchWorkload {
 
-  @Mixin private BenchOptions load;
+  @Mixin private BenchValueOption val;
 
-  @Option(names = "--val-size", defaultValue = "256", description = "Value length in bytes (default ${DEFAULT-VALUE}).")
-  private int valSize;
+  private byte[] value;
 
   @Override
-  int run(KuorumClient client) {
-    long space = load.validate(spec.commandLine());
-    if (valSize < 0) throw new ParameterException(spec.commandLine(), "--val-size must be >= 0, not " + valSize);
+  String name() {
+    return "put";
+  }
 
-    byte[] value = new byte[valSize];
-    Arrays.fill(value, (byte) 'v');
-    LoadRun.Result r = LoadRun.run(load.clients, load.total, "puts", err(),
-        i -> client.put(BenchKeys.key(i % space, load.keySize), value));
-    if (format() == OutputFormat.JSON) {
-      out().println(r.json(new JsonWriter().beginObject().name("op").value("put").name("clients").value(load.clients)
-          .name("keySpace").value(space).name("valSize").value(valSize)).endObject());
-    } else {
-      out().printf("put: %s with %d clients over %,d keys (%d B values)%n", r.text(), load.clients, space, valSize);
-    }
-    return ExitCodes.OK;
+  @Override
+  List<String> kinds() {
+    return List.of("put");
+  }
+
+  @Override
+  String counted() {
+    return "puts";
+  }
+
+  @Override
+  void validate() {
+    value = val.value(spec.commandLine());
+  }
+
+  @Override
+  LoadRun.Op operation(KuorumClient client, long keySpace) {
+    return i -> {
+      client.put(BenchKeys.key(i % keySpace, load.keySize), value);
+      return 0;
+    };
+  }
+
+  @Override
+  void json(JsonWriter w) {
+    w.name("valSize").value(val.valSize);
+  }
+
+  @Override
+  String details() {
+    return " (" + val.valSize + " B values)";
   }
 }

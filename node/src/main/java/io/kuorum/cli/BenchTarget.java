@@ -1,9 +1,9 @@
 package io.kuorum.cli;
 
-/** {@code --target} of {@code kuorumctl bench get}: which members the reads go to. */
+/** {@code --target} of {@code kuorumctl bench}: which members the connections start at. */
 enum BenchTarget {
-  /** Every read to the leader, found from the members' statuses before the run. */
+  /** Every connection to the leader, found from the members' statuses before the run. */
   LEADER,
-  /** The callers spread over every endpoint, round-robin: followers serve reads too (§6.4). */
+  /** The connections spread over every endpoint, round-robin: followers serve reads too (§6.4); writes are redirected to the leader. */
   ALL
 }

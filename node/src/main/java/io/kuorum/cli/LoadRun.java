@@ -1,6 +1,7 @@
 package io.kuorum.cli;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,71 +12,144 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
-import java.util.function.LongConsumer;
 
 /**
- * Runs {@code total} operations from {@code clients} concurrent callers, operation {@code i} being
- * {@code op.accept(i)}, reports progress every second, and keeps every latency (so percentiles are
- * exact). What {@code kuorumctl bench} measures with.
+ * Runs operations from {@code clients} concurrent callers until a {@link Stop} says so, operation
+ * {@code i} (numbered from 0 across all callers) being {@code op.run(i)}, reports progress every
+ * second, and keeps every latency (so percentiles are exact), separately for each kind of operation.
+ * What {@code kuorumctl bench} measures with.
  */
 final class LoadRun {
 
-  /** What a run measured; latencies in nanoseconds, sorted. */
-  record Result(long total, double seconds, long[] latencies) {
-    double perSecond() {
-      return total / seconds;
+  /** One operation; returns its kind, an index into the kinds the run was given. */
+  @FunctionalInterface
+  interface Op {
+    int run(long i);
+  }
+
+  /** When the run ends: after {@code total} operations, or once {@code duration} has elapsed. */
+  record Stop(long total, Duration duration) {
+    static Stop after(long total) {
+      return new Stop(total, null);
+    }
+
+    static Stop within(Duration duration) {
+      return new Stop(Long.MAX_VALUE, duration);
+    }
+  }
+
+  /** The latencies of one kind of operation, in nanoseconds, sorted. */
+  record Latencies(String kind, long[] sorted) {
+    long count() {
+      return sorted.length;
     }
 
     double percentileMs(double q) {
-      int at = (int) Math.min(latencies.length - 1, Math.max(0, Math.ceil(q * latencies.length) - 1));
-      return latencies[at] / 1e6;
+      int at = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+      return sorted[at] / 1e6;
     }
 
-    JsonWriter json(JsonWriter w) {
-      return w.name("total").value(total).name("seconds").value(seconds).name("perSecond").value(perSecond())
-          .name("p50Ms").value(percentileMs(0.50)).name("p90Ms").value(percentileMs(0.90))
+    /** The count, rate and percentiles (omitted when none ran), as fields of the object being written. */
+    JsonWriter json(JsonWriter w, double seconds) {
+      w.name("total").value(count()).name("perSecond").value(seconds > 0 ? count() / seconds : 0);
+      if (count() == 0) return w;
+      return w.name("p50Ms").value(percentileMs(0.50)).name("p90Ms").value(percentileMs(0.90))
           .name("p99Ms").value(percentileMs(0.99)).name("maxMs").value(percentileMs(1.0));
     }
 
+    String text(double seconds) {
+      return String.format("%,d = %,.0f/s", count(), seconds > 0 ? count() / seconds : 0) + latencyText();
+    }
+
+    /** "; latency p50 ..., max ...", or nothing when none ran. */
+    String latencyText() {
+      if (count() == 0) return "";
+      return String.format("; latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms", percentileMs(0.50),
+          percentileMs(0.90), percentileMs(0.99), percentileMs(1.0));
+    }
+  }
+
+  /** What a run measured: every operation, and each kind's latencies. */
+  record Result(long total, double seconds, List<Latencies> kinds) {
+    double perSecond() {
+      return seconds > 0 ? total / seconds : 0;
+    }
+
+    Latencies of(String kind) {
+      return kinds.stream().filter(l -> l.kind().equals(kind)).findFirst().orElseThrow();
+    }
+
+    /**
+     * The totals; with one kind its percentiles beside them, with several an object per kind (named
+     * after it) with its own count, rate and percentiles.
+     */
+    JsonWriter json(JsonWriter w) {
+      if (kinds.size() == 1) return kinds.get(0).json(w.name("seconds").value(seconds), seconds);
+      w.name("total").value(total).name("seconds").value(seconds).name("perSecond").value(perSecond());
+      for (Latencies l : kinds) l.json(w.name(l.kind()).beginObject(), seconds).endObject();
+      return w;
+    }
+
+    /** The headline: every operation and the rate, with one kind its percentiles too. */
     String text() {
-      return String.format("%,d in %.1f s = %,.0f/s; latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms", total,
-          seconds, perSecond(), percentileMs(0.50), percentileMs(0.90), percentileMs(0.99), percentileMs(1.0));
+      String all = String.format("%,d in %.1f s = %,.0f/s", total, seconds, perSecond());
+      return kinds.size() == 1 ? all + kinds.get(0).latencyText() : all;
+    }
+
+    /** With several kinds a line per kind (its count, rate and percentiles); none with one. */
+    List<String> kindLines() {
+      if (kinds.size() == 1) return List.of();
+      return kinds.stream().map(l -> l.kind() + ": " + l.text(seconds)).toList();
+    }
+  }
+
+  /** A caller's latencies of one kind, growing as it goes. */
+  private static final class Recorded {
+    long[] values = new long[1024];
+    int size;
+
+    void add(long value) {
+      if (size == values.length) values = Arrays.copyOf(values, values.length * 2);
+      values[size++] = value;
     }
   }
 
   private LoadRun() {}
 
-  static Result run(int clients, long total, String what, PrintWriter progress, LongConsumer op) {
-    return runPerCaller(clients, total, what, progress, caller -> op);
-  }
-
   /**
-   * Like {@link #run(int, long, String, PrintWriter, LongConsumer)}, caller {@code c} (0 to
-   * {@code clients - 1}) running its operations with {@code opOfCaller.apply(c)}.
+   * Runs until {@code stop}, caller {@code c} (0 to {@code clients - 1}) running its operations with
+   * {@code opOfCaller.apply(c)}; {@code kinds} names what the operations' kinds count ("puts", ...),
+   * {@code what} what progress counts.
    */
-  static Result runPerCaller(int clients, long total, String what, PrintWriter progress,
-      IntFunction<LongConsumer> opOfCaller) {
-    long[] latencies = new long[(int) total];
+  static Result run(int clients, Stop stop, List<String> kinds, String what, PrintWriter progress,
+      IntFunction<Op> opOfCaller) {
     AtomicLong next = new AtomicLong();
     AtomicLong done = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     long start = System.nanoTime();
-    List<Future<?>> callers = new ArrayList<>();
+    long deadline = stop.duration() == null ? Long.MAX_VALUE : start + stop.duration().toNanos();
+    List<Future<Recorded[]>> callers = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
-      LongConsumer op = opOfCaller.apply(c);
+      Op op = opOfCaller.apply(c);
       callers.add(pool.submit(() -> {
-        for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+        Recorded[] mine = new Recorded[kinds.size()];
+        for (int k = 0; k < mine.length; k++) mine[k] = new Recorded();
+        while (true) {
           long t0 = System.nanoTime();
-          op.accept(i);
-          latencies[(int) i] = System.nanoTime() - t0;
+          if (stop.duration() != null && t0 - deadline >= 0) break;
+          long i = next.getAndIncrement();
+          if (i >= stop.total()) break;
+          int kind = op.run(i);
+          mine[kind].add(System.nanoTime() - t0);
           done.incrementAndGet();
         }
-        return null;
+        return mine;
       }));
     }
+    List<Recorded[]> recorded = new ArrayList<>();
     try {
-      reportProgress(callers, done, total, what, start, progress);
-      for (Future<?> f : callers) f.get();
+      reportProgress(callers, done, stop, what, start, progress);
+      for (Future<Recorded[]> f : callers) recorded.add(f.get());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -85,17 +159,33 @@ final class LoadRun {
       pool.shutdownNow();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    Arrays.sort(latencies);
-    return new Result(total, seconds, latencies);
+    List<Latencies> byKind = new ArrayList<>();
+    for (int k = 0; k < kinds.size(); k++) {
+      int kind = k;
+      long[] all = new long[recorded.stream().mapToInt(r -> r[kind].size).sum()];
+      int at = 0;
+      for (Recorded[] r : recorded) {
+        System.arraycopy(r[kind].values, 0, all, at, r[kind].size);
+        at += r[kind].size;
+      }
+      Arrays.sort(all);
+      byKind.add(new Latencies(kinds.get(k), all));
+    }
+    return new Result(done.get(), seconds, byKind);
   }
 
-  private static void reportProgress(List<Future<?>> callers, AtomicLong done, long total, String what, long start,
-      PrintWriter progress) throws InterruptedException {
+  private static void reportProgress(List<? extends Future<?>> callers, AtomicLong done, Stop stop, String what,
+      long start, PrintWriter progress) throws InterruptedException {
     while (!callers.stream().allMatch(Future::isDone)) {
       TimeUnit.MILLISECONDS.sleep(200); // a reporting cadence, not a synchronization
       long elapsed = System.nanoTime() - start;
       if (elapsed / 1_000_000_000L > (elapsed - 200_000_000L) / 1_000_000_000L) {
-        progress.printf("  %,d of %,d %s after %d s%n", done.get(), total, what, elapsed / 1_000_000_000L);
+        if (stop.duration() == null) {
+          progress.printf("  %,d of %,d %s after %d s%n", done.get(), stop.total(), what, elapsed / 1_000_000_000L);
+        } else {
+          progress.printf("  %,d %s after %d s of %.1f s%n", done.get(), what, elapsed / 1_000_000_000L,
+              stop.duration().toMillis() / 1e3);
+        }
         progress.flush();
       }
     }

@@ -338,6 +338,96 @@ class KuorumctlTest {
     assertThat(follower.calls("Get") + leader.calls("Get")).isZero();
   }
 
+  @Test
+  void benchMixedSplitsTheOperationsAsAskedAndReportsGetsAndPutsSeparately() {
+    Run run = Run.against(endpoints, "-o", "json", "bench", "mixed", "--clients", "4", "--total", "400", "--key-space",
+        "20", "--read-percent", "25", "--consistency", "serializable", "--val-size", "16");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Map<String, Object> json = StrictJson.object(run.out());
+    assertThat(json).containsEntry("op", "mixed").containsEntry("readPercent", 25L)
+        .containsEntry("consistency", "serializable").containsEntry("total", 400L).containsEntry("valSize", 16L);
+    assertThat(((Number) json.get("perSecond")).doubleValue()).isPositive();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> gets = (Map<String, Object>) json.get("get");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> puts = (Map<String, Object>) json.get("put");
+    long g = (Long) gets.get("total");
+    long p = (Long) puts.get("total");
+    assertThat(g + p).isEqualTo(400);
+    // 100 gets expected; binomial standard deviation about 8.7, so 50..150 fails about once in 10^8 runs.
+    assertThat(g).isBetween(50L, 150L);
+    assertThat(leader.calls("Get")).isEqualTo((int) g);
+    assertThat(leader.calls("Put")).isEqualTo((int) p);
+    for (Map<String, Object> kind : List.of(gets, puts)) {
+      assertThat(((Number) kind.get("p50Ms")).doubleValue()).isPositive()
+          .isLessThanOrEqualTo(((Number) kind.get("p99Ms")).doubleValue());
+      assertThat(((Number) kind.get("perSecond")).doubleValue()).isPositive();
+    }
+
+    Run text = Run.against(endpoints, "bench", "mixed", "--clients", "2", "--total", "50", "--read-percent", "100");
+    assertThat(text.exitCode()).as(text.err()).isZero();
+    assertThat(text.out()).startsWith("mixed (100% linearizable gets): 50 in ").contains("\n  get: 50 = ")
+        .contains("\n  put: 0 = ");
+  }
+
+  @Test
+  void benchWithADurationStopsOnceItHasElapsed() {
+    Run run = Run.against(endpoints, "-o", "json", "bench", "put", "--clients", "2", "--duration", "300ms",
+        "--key-space", "50");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Map<String, Object> json = StrictJson.object(run.out());
+    long total = (Long) json.get("total");
+    assertThat(total).isPositive();
+    assertThat(json).containsEntry("durationSeconds", 0.3).containsEntry("keySpace", 50L);
+    assertThat(((Number) json.get("seconds")).doubleValue()).isGreaterThanOrEqualTo(0.3);
+    assertThat(leader.calls("Put")).isEqualTo((int) total);
+  }
+
+  @Test
+  void benchRefusesTotalWithDuration() {
+    Run run = Run.against(endpoints, "bench", "get", "--total", "10", "--duration", "1s");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--total and --duration are mutually exclusive");
+    assertThat(leader.totalCalls() + follower.totalCalls()).isZero();
+  }
+
+  @Test
+  void benchConnsMustBeBetweenOneAndTheClients() {
+    for (String conns : List.of("0", "5", "-1")) {
+      Run run = Run.against(endpoints, "bench", "put", "--clients", "4", "--conns", conns, "--total", "10");
+      assertThat(run.exitCode()).as(conns).isEqualTo(2);
+      assertThat(run.err()).contains("--conns must be between 1 and --clients (4), not " + conns);
+    }
+    assertThat(leader.calls("Put")).isZero();
+
+    Run ok = Run.against(endpoints, "-o", "json", "bench", "put", "--clients", "4", "--conns", "4", "--total", "20",
+        "--target", "all");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(StrictJson.object(ok.out())).containsEntry("conns", 4L).containsEntry("target", "all")
+        .containsEntry("endpoints", List.of(follower.address(), leader.address()));
+    assertThat(leader.calls("Put")).as("puts at the follower are redirected to the leader").isEqualTo(20);
+  }
+
+  @Test
+  void benchRefusesBadSizesAndPercentages() {
+    String[][] cases = {
+      {"put", "--val-size", "-1", "--val-size must be between 0 and 1048576, not -1"},
+      {"put", "--val-size", "2000000", "--val-size must be between 0 and 1048576, not 2000000"},
+      {"get", "--key-size", "0", "--key-size must be between 1 and 4096, not 0"},
+      {"mixed", "--read-percent", "101", "--read-percent must be between 0 and 100, not 101"},
+      {"get", "--duration", "0s", "'0s' is not a positive duration"},
+      {"get", "--clients", "0", "--clients must be at least 1, not 0"},
+    };
+    for (String[] c : cases) {
+      Run run = Run.against(endpoints, "bench", c[0], c[1], c[2]);
+      assertThat(run.exitCode()).as(String.join(" ", c)).isEqualTo(2);
+      assertThat(run.err()).contains(c[3]);
+    }
+    assertThat(leader.totalCalls() + follower.totalCalls()).isZero();
+  }
+
   private static Reply[] serves(int n) {
     Reply[] replies = new Reply[n];
     Arrays.fill(replies, Reply.serve());
