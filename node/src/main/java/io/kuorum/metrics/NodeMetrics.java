@@ -1,8 +1,10 @@
 package io.kuorum.metrics;
 
+import com.sun.net.httpserver.HttpHandler;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -20,6 +22,9 @@ public final class NodeMetrics implements AutoCloseable {
   private final SnapshotMetrics snapshots;
   private final KvRequestMetrics kvRequests;
   private HTTPServer server;
+  private HttpHandler probes = new ProbeHandler(() -> {
+    throw new IllegalStateException("probes asked before the node published its state");
+  }, () -> false);
 
   /** {@code failureReasons}: the proposal failure reasons exported (as 0) before any happens. */
   public NodeMetrics(Iterable<String> failureReasons) {
@@ -51,10 +56,18 @@ public final class NodeMetrics implements AutoCloseable {
     StatusGauges.register(registry, status, pendingProposals, watchers);
   }
 
-  /** Starts serving {@code /metrics} on {@code host:port} (port 0: any free port, see {@link #port()}). */
+  /** Answers {@code /healthz} and {@code /readyz} from the node's published state (see {@link ProbeHandler}). Call before {@link #serve}. */
+  public synchronized void answerProbes(Supplier<? extends NodeState> status, BooleanSupplier alive) {
+    probes = new ProbeHandler(status, alive);
+  }
+
+  /**
+   * Starts serving {@code /metrics}, {@code /healthz} and {@code /readyz} on {@code host:port} (port 0:
+   * any free port, see {@link #port()}).
+   */
   public synchronized void serve(String host, int port) throws IOException {
     if (server != null) throw new IllegalStateException("already serving on port " + server.getPort());
-    server = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+    server = HTTPServer.builder().hostname(host).port(port).registry(registry).defaultHandler(probes).buildAndStart();
   }
 
   /** The port {@code /metrics} is served on; -1 before {@link #serve}. */

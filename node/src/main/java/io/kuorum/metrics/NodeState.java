@@ -2,6 +2,7 @@ package io.kuorum.metrics;
 
 import io.kuorum.raft.MemberProgress;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * What a node publishes about itself and the gauges read at scrape time. The server's status snapshot
@@ -12,6 +13,9 @@ public interface NodeState {
 
   /** {@code leader}, {@code follower}, ..., {@code waiting} before the node is added, {@code removed} after. */
   String roleName();
+
+  /** The leader this node knows of, if any (itself when it leads). */
+  OptionalLong leaderId();
 
   long commitIndex();
 

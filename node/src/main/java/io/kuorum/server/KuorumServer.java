@@ -72,6 +72,7 @@ public final class KuorumServer implements AutoCloseable {
       stateMachine.listen(hub);
       r = new RaftNode(config, store, snapshotDirectory, t, stateMachine, new SecureRandom(), fatal::complete, nodeMetrics);
       nodeMetrics.readStatus(r::status, r::pendingRequests, hub::watchers);
+      nodeMetrics.answerProbes(r::status, () -> !fatal.isDone());
       Replica target = r;
       GrpcPeerTransport replies = t; // a member this node has no address for yet can still be answered
       t.useSnapshots(transfers, result -> {

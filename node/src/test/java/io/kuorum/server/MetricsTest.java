@@ -143,6 +143,26 @@ class MetricsTest {
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> scrape(node))).isNotNull();
   }
 
+  @Test
+  void probesSayAliveAndReadyOnceAMemberKnowsALeaderAndWhyNotBefore(@TempDir Path dir) throws Exception {
+    // node 1 of three, alone: it runs, but no leader can be elected
+    String members = "1=127.0.0.1:" + LoopbackPorts.free() + "/" + LoopbackPorts.free() + ",2=127.0.0.1:"
+        + LoopbackPorts.free() + "/" + LoopbackPorts.free() + ",3=127.0.0.1:" + LoopbackPorts.free() + "/" + LoopbackPorts.free();
+    KuorumServer alone = start(dir.resolve("alone"), 1, members, new HostPort("127.0.0.1", 0));
+    assertThat(probe(alone, "/healthz")).isEqualTo("200 ok");
+    assertThat(probe(alone, "/readyz")).startsWith("503 not ready: no leader known in term");
+    assertThat(probe(alone, "/nope")).startsWith("404 not found");
+
+    KuorumServer single = start(dir.resolve("single"), 1, oneMember(), new HostPort("127.0.0.1", 0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> probe(single, "/readyz").startsWith("200 ready: leader in term"));
+    assertThat(probe(single, "/healthz")).isEqualTo("200 ok");
+  }
+
+  private String probe(KuorumServer server, String path) {
+    var response = get(server, path);
+    return response.statusCode() + " " + response.body().strip();
+  }
+
   // ---------------------------------------------------------------- the catalogue
 
   /** One row of the table in docs/metrics.md; a name ending in {@code *} stands for a family of names. */
@@ -266,11 +286,15 @@ class MetricsTest {
   }
 
   private Scrape scrape(KuorumServer server) {
+    var response = get(server, "/metrics");
+    assertThat(response.statusCode()).isEqualTo(200);
+    return new Scrape(response.body());
+  }
+
+  private java.net.http.HttpResponse<String> get(KuorumServer server, String path) {
     try {
-      var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + path))
           .timeout(Duration.ofSeconds(5)).build(), BodyHandlers.ofString());
-      assertThat(response.statusCode()).isEqualTo(200);
-      return new Scrape(response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
