@@ -1,8 +1,8 @@
 package io.kuorum.client;
 
 /**
- * Reads, session opens and session writes may be repeated freely; other writes and membership changes
- * only when the server cannot have applied them.
+ * Reads, session opens and writes (every write carries the client's session) may be repeated freely;
+ * membership changes only when the server cannot have applied them.
  */
 enum OpKind {
   /** Any member may serve it (linearizable reads at followers, dissertation §6.4; serializable reads). */
@@ -12,8 +12,6 @@ enum OpKind {
    * open applied twice only leaves an unused session behind, which the cluster forgets after its TTL.
    */
   OPEN_SESSION,
-  /** A write without a session: not repeated once it may have arrived. */
-  WRITE,
   /**
    * A write that carries a session (dissertation §6.3): the cluster applies it at most once, so it
    * is retried like a read until its deadline; it ends in an unknown outcome only when an attempt

@@ -183,7 +183,7 @@ class KuorumClientMembershipTest {
     assertThatThrownBy(() -> client.put("k", "v")).isInstanceOf(OutcomeUnknownException.class);
     assertThat(ClientOptions.defaults().membershipDeadline()).isEqualTo(Duration.ofSeconds(30));
     assertThat(options.deadlineFor(OpKind.MEMBERSHIP)).isEqualTo(Duration.ofMillis(400));
-    assertThat(options.deadlineFor(OpKind.WRITE)).isEqualTo(Duration.ofMillis(50));
+    assertThat(options.deadlineFor(OpKind.SESSION_WRITE)).isEqualTo(Duration.ofMillis(50));
   }
 
   @Test

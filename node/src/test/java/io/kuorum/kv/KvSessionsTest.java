@@ -228,13 +228,16 @@ class KvSessionsTest {
   }
 
   @Test
-  void withTheSessionsLeftOutOfSnapshotsARetryIsLost() throws IOException {
+  void withTheSessionsLeftOutOfSnapshotsARetryNoLongerGetsItsFirstAnswer() throws IOException {
     sm = KvStateMachine.leavingSessionsOutOfSnapshots(KvLimits.DEFAULT);
     long id = open(60);
-    put("k", "mine", session(id, 1, 1));
+    PutResponse first = (PutResponse) put("k", "mine", session(id, 1, 1));
     KvStateMachine restored = new KvStateMachine(KvLimits.DEFAULT);
     restored.restore(new ByteArrayInputStream(snapshot(sm)));
-    assertThat(restored.sessionCount()).isZero();
+    sm = restored;
+    assertThat(sm.sessionCount()).isZero();
+    assertThat(put("k", "mine", session(id, 1, 1))).as("the broken variant the simulation must catch")
+        .isNotEqualTo(first).isInstanceOf(SessionRefusal.class);
   }
 
   @Test
@@ -257,11 +260,10 @@ class KvSessionsTest {
   }
 
   @Test
-  void aSessionTableThatBreaksItsBoundsIsRefusedAndTheStateKept() throws IOException {
+  void aTruncatedSessionTableIsRefusedAndTheStateKept() throws IOException {
     long id = open(60);
     put("k", "v", session(id, 1, 1));
     byte[] payload = snapshot(sm);
-    // the session's id is the last field before its TTL; make it point past the applied index
     KvStateMachine other = new KvStateMachine(KvLimits.DEFAULT);
     byte[] truncated = java.util.Arrays.copyOf(payload, payload.length - 3);
     assertThatThrownBy(() -> other.restore(new ByteArrayInputStream(truncated)))
