@@ -7,7 +7,7 @@ import io.kuorum.kv.RequestValidator;
 import io.kuorum.metrics.NodeMetrics;
 import io.kuorum.snapshot.SnapshotDirectory;
 import io.kuorum.storage.LogStore;
-import io.kuorum.storage.MirroredLogStore;
+import io.kuorum.storage.JournaledLogStore;
 import io.kuorum.storage.StoreIdentity;
 import io.kuorum.transport.GrpcPeerTransport;
 import io.kuorum.transport.PeerServer;
@@ -47,7 +47,7 @@ public final class KuorumServer implements AutoCloseable {
 
   private KuorumServer(NodeConfig config) {
     this.config = config;
-    this.store = MirroredLogStore.open(config.dataDir(), new StoreIdentity(config.clusterId(), config.id()));
+    this.store = JournaledLogStore.open(config.dataDir(), new StoreIdentity(config.clusterId(), config.id()));
     try {
       MemberId.persist(config.dataDir(), config.id()); // only once the store accepted this id
     } catch (RuntimeException e) {

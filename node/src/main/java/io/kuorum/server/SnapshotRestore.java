@@ -10,7 +10,7 @@ import io.kuorum.snapshot.SnapshotFile;
 import io.kuorum.snapshot.SnapshotMeta;
 import io.kuorum.storage.LogStore;
 import io.kuorum.storage.LogWrite;
-import io.kuorum.storage.MirroredLogStore;
+import io.kuorum.storage.JournaledLogStore;
 import io.kuorum.storage.StoreIdentity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,7 +91,7 @@ final class SnapshotRestore {
           payload.transferTo(out);
         }
       });
-      try (LogStore store = MirroredLogStore.open(dataDir, new StoreIdentity(clusterId, id))) {
+      try (LogStore store = JournaledLogStore.open(dataDir, new StoreIdentity(clusterId, id))) {
         store.continueAfterSnapshot(original.index(), original.term());
         store.write(List.of(new LogWrite(Optional.of(new HardState(original.term(), HardState.NONE, original.index())),
             List.of())));

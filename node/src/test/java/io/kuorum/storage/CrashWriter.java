@@ -14,7 +14,8 @@ import java.util.Random;
  * The child process of {@link MapDbCrashTest}: opens the store, starts a new term by replacing a few
  * uncommitted entries, then appends batches of 1-50 entries until it is killed, printing
  * {@code C <last index> <term>} after each {@code write} returns (that is, once the write is durable).
- * Arguments: data directory, term.
+ * Arguments: data directory, term, and the store: {@code mirrored} (the MapDB log alone) or {@code journaled}
+ * (with the journal in front, checkpointing every few dozen entries so kills land in checkpoints too).
  */
 public final class CrashWriter {
 
@@ -31,11 +32,22 @@ public final class CrashWriter {
     return out;
   }
 
+  /** Small journal files and frequent checkpoints: a run of a few hundred entries rotates many times. */
+  static final JournalLimits SMALL_JOURNAL = new JournalLimits(16 << 10, 4 << 10, 40);
+
+  static LogStore open(String kind, Path dir) {
+    return switch (kind) {
+      case "mirrored" -> MirroredLogStore.open(dir, ID);
+      case "journaled" -> JournaledLogStore.open(dir, ID, SMALL_JOURNAL);
+      default -> throw new IllegalArgumentException("store kind " + kind);
+    };
+  }
+
   public static void main(String[] args) {
     Path dir = Path.of(args[0]);
     long term = Long.parseLong(args[1]);
     Random random = new Random(term);
-    try (MirroredLogStore store = MirroredLogStore.open(dir, ID)) {
+    try (LogStore store = open(args[2], dir)) {
       long commit = store.hardState().commit();
       long from = Math.max(commit + 1, store.lastIndex() - 2); // replaces up to three uncommitted entries
       while (true) {
