@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -42,14 +43,23 @@ final class LinearizableReads {
       new PriorityQueue<>(Comparator.comparingLong(Confirmed::index).thenComparingLong(Confirmed::readId));
   private long nextReadId;
   private final int maxPending;
+  private final BiConsumer<CompletableFuture<Message>, Message> reply;
 
   /**
    * {@code notLeader} builds the error that points the client at the leader; at most {@code maxPending}
-   * reads wait at once (the bound {@code --max-pending} also puts on writes), later ones are shed.
+   * reads wait at once (the bound {@code --max-pending} also puts on writes), later ones are shed;
+   * {@code reply} completes a served read with its answer (the node hands answers to {@link Replies}).
    */
-  LinearizableReads(Function<OptionalLong, ProposalException> notLeader, int maxPending) {
+  LinearizableReads(Function<OptionalLong, ProposalException> notLeader, int maxPending,
+      BiConsumer<CompletableFuture<Message>, Message> reply) {
     this.notLeader = notLeader;
     this.maxPending = maxPending;
+    this.reply = reply;
+  }
+
+  /** Answers reads as soon as they are served. */
+  LinearizableReads(Function<OptionalLong, ProposalException> notLeader, int maxPending) {
+    this(notLeader, maxPending, CompletableFuture::complete);
   }
 
   void start(RaftCore core, Command command, long deadlineNanos, CompletableFuture<Message> answer) {
@@ -103,7 +113,7 @@ final class LinearizableReads {
   void serve(KvStateMachine stateMachine) {
     while (!confirmed.isEmpty() && confirmed.peek().index() <= stateMachine.appliedIndex()) {
       Pending read = confirmed.poll().read();
-      read.answer().complete(stateMachine.read(read.command()));
+      reply.accept(read.answer(), stateMachine.read(read.command()));
     }
   }
 

@@ -98,6 +98,7 @@ public final class RaftNode implements Replica {
   private final ArrayDeque<Ready> writing = new ArrayDeque<>();
   private final CommitDeferral commits;
   private final LinearizableReads reads;
+  private final Replies replies;
   private final List<ChangeWaiter> changeWaiters = new ArrayList<>();
   private final List<TransferWaiter> transferWaiters = new ArrayList<>();
   /** Addresses from --members and this node's own: used until the log says otherwise. */
@@ -119,7 +120,8 @@ public final class RaftNode implements Replica {
   public RaftNode(NodeConfig config, LogStore store, SnapshotDirectory snapshotDirectory, PeerTransport transport,
       KvStateMachine stateMachine, Random random, Consumer<Throwable> onFatal, NodeMetrics metrics) {
     this.config = config;
-    this.reads = new LinearizableReads(this::notLeader, config.maxPendingProposals());
+    this.replies = new Replies(config.id());
+    this.reads = new LinearizableReads(this::notLeader, config.maxPendingProposals(), replies::add);
     this.metrics = metrics.raft();
     this.transport = transport;
     this.stateMachine = stateMachine;
@@ -208,7 +210,7 @@ public final class RaftNode implements Replica {
       answer.completeExceptionally(notLeader(core.leader())); // not a member: no state worth reading
       return;
     }
-    answer.complete(stateMachine.read(command));
+    replies.add(answer, stateMachine.read(command));
   }
 
   /** Stepped only after the overdue ticks (see {@link RaftInbox}): its answer must not outlive the promise. */
@@ -311,6 +313,7 @@ public final class RaftNode implements Replica {
         processReady();
         forgetDeparted();
         checkTransfers();
+        replies.flush();
         status = snapshot();
         pending = waiters.size();
         metrics.leaderObserved(status.leaderId().isPresent(), status.term());
@@ -555,7 +558,7 @@ public final class RaftNode implements Replica {
     Waiter w = waiters.remove(e.index());
     if (w == null) return;
     if (answer != null && w.term() == e.term()) {
-      w.answer().complete(answer);
+      replies.add(w.answer(), answer);
     } else {
       w.answer().completeExceptionally(new ProposalException(Kind.LOST,
           "the request was overwritten in a leader change before it committed; it was not applied; retry"));
@@ -622,6 +625,7 @@ public final class RaftNode implements Replica {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    replies.close();
     writer.close();
     snapshots.close();
     reads.failAll(new ProposalException(Kind.SHUTTING_DOWN, "node " + config.id() + " stopped before the read was "
