@@ -104,14 +104,29 @@ public final class LoadRun {
     }
   }
 
-  /** A caller's latencies of one kind, growing as it goes. */
-  private static final class Recorded {
-    long[] values = new long[1024];
-    int size;
+  /**
+   * Numbers one caller records as it goes, in a growing array: its latencies of one kind here; public
+   * for operations that keep records of their own (the etcd comparison's completion times).
+   */
+  public static final class Recorded {
+    private long[] values = new long[1024];
+    private int size;
 
-    void add(long value) {
+    public void add(long value) {
       if (size == values.length) values = Arrays.copyOf(values, values.length * 2);
       values[size++] = value;
+    }
+
+    /** Every number of {@code parts}, sorted. */
+    public static long[] sorted(List<Recorded> parts) {
+      long[] all = new long[parts.stream().mapToInt(r -> r.size).sum()];
+      int at = 0;
+      for (Recorded r : parts) {
+        System.arraycopy(r.values, 0, all, at, r.size);
+        at += r.size;
+      }
+      Arrays.sort(all);
+      return all;
     }
   }
 
@@ -163,14 +178,7 @@ public final class LoadRun {
     List<Latencies> byKind = new ArrayList<>();
     for (int k = 0; k < kinds.size(); k++) {
       int kind = k;
-      long[] all = new long[recorded.stream().mapToInt(r -> r[kind].size).sum()];
-      int at = 0;
-      for (Recorded[] r : recorded) {
-        System.arraycopy(r[kind].values, 0, all, at, r[kind].size);
-        at += r[kind].size;
-      }
-      Arrays.sort(all);
-      byKind.add(new Latencies(kinds.get(k), all));
+      byKind.add(new Latencies(kinds.get(k), Recorded.sorted(recorded.stream().map(r -> r[kind]).toList())));
     }
     return new Result(done.get(), seconds, byKind);
   }
