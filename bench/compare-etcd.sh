@@ -3,8 +3,8 @@
 # (Kuorum's Java client; etcd's, jetcd 0.8.5), the same workloads (the shape of etcd's published
 # performance table), one system loaded at a time.
 #
-#   bench/compare-etcd.sh [--quick] [--reps N] [--seconds S] [--warmup S] [--max-conns N] [--out FILE.md]
-#                         [--no-build] [--keep]
+#   bench/compare-etcd.sh [--quick] [--reps N] [--seconds S] [--warmup S] [--server-warmup S] [--max-conns N]
+#                         [--out FILE.md] [--no-build] [--keep]
 #
 #   --quick        smoke test: 1 repetition of 3 s runs (1 s warm-up, 3 s server warm-up), four workloads
 #   --reps N       repetitions of every workload and system (default 3); the systems alternate, the
@@ -30,7 +30,7 @@
 # operations, the longest window without a success, and the CPU seconds of each member and of itself
 # during the measured run (from /proc/PID/stat). The failover run SIGKILLs the leader a third into
 # the run; the killed member is started again and caught up before the next run. Both clusters stay up
-# throughout; the one not under load is idle. Takes about 30 minutes with the defaults, 2 with --quick.
+# throughout; the one not under load is idle. Takes about 22 minutes with the defaults, 2 with --quick.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
