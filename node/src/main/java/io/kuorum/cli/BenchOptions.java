@@ -69,7 +69,7 @@ final class BenchOptions {
     long space;
     if (duration != null) {
       stop = LoadRun.Stop.within(duration);
-      space = keySpace != 0 ? keySpace : keySize >= 19 ? Long.MAX_VALUE : pow10(keySize);
+      space = keySpace != 0 ? keySpace : BenchKeys.numberable(keySize);
     } else {
       long n = total == null ? DEFAULT_TOTAL : total;
       if (n < 1 || n > Integer.MAX_VALUE) throw new ParameterException(cmd, "--total must be in [1, 2^31), not " + n);
@@ -78,11 +78,5 @@ final class BenchOptions {
     }
     BenchKeys.check(cmd, space, keySize);
     return new Plan(stop, space);
-  }
-
-  private static long pow10(int n) {
-    long p = 1;
-    for (int i = 0; i < n; i++) p *= 10;
-    return p;
   }
 }

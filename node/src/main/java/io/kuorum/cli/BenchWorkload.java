@@ -68,7 +68,7 @@ abstract class BenchWorkload extends ClientCommand {
     try {
       List<LoadRun.Op> ops = new ArrayList<>();
       for (int j = 0; j < conns; j++) {
-        KuorumClient connection = openClient(startingAt(targets.get(j % targets.size()), endpoints));
+        KuorumClient connection = openClient(BenchTarget.startingAt(targets.get(j % targets.size()), endpoints));
         clients.add(connection);
         ops.add(operation(connection, plan.keySpace()));
       }
@@ -79,17 +79,6 @@ abstract class BenchWorkload extends ClientCommand {
       clients.forEach(KuorumClient::close);
     }
     return ExitCodes.OK;
-  }
-
-  /** The endpoints with {@code first} first (added if not among them), the rest in order after it, to fail over to. */
-  static List<String> startingAt(String first, List<String> endpoints) {
-    List<String> ordered = new ArrayList<>(List.of(first));
-    int at = endpoints.indexOf(first);
-    for (int i = 1; i <= endpoints.size(); i++) {
-      String next = endpoints.get(Math.floorMod(at + i, endpoints.size()));
-      if (!ordered.contains(next)) ordered.add(next);
-    }
-    return ordered;
   }
 
   private void print(LoadRun.Result r, BenchOptions.Plan plan, List<String> used, int conns) {

@@ -8,11 +8,12 @@ import java.util.Optional;
 /**
  * The leader as the nodes' statuses show it: a node that says it leads (the one of the highest
  * term, should an old leader not have heard yet), else the leader that the node of the highest
- * term names.
+ * term names. Public for the etcd comparison of the bench module, which finds the leader as
+ * {@code kuorumctl bench} does.
  */
-record ClusterLeader(long id, String address) {
+public record ClusterLeader(long id, String address) {
 
-  static Optional<ClusterLeader> find(List<NodeStatus> statuses) {
+  public static Optional<ClusterLeader> find(List<NodeStatus> statuses) {
     Optional<ClusterLeader> self =
         statuses.stream()
             .filter(NodeStatus::isLeader)

@@ -5,41 +5,42 @@ import java.util.Deque;
 
 /**
  * Writes compact JSON, escaping strings per RFC 8259. Written by hand to keep the CLI free of a
- * JSON library; it only writes, and the caller nests begin/end calls correctly.
+ * JSON library; it only writes, and the caller nests begin/end calls correctly. Public for the
+ * benchmark module, which writes its results with it in the same shape as {@code kuorumctl bench}.
  */
-final class JsonWriter {
+public final class JsonWriter {
   private final StringBuilder out = new StringBuilder();
   /** Per open container: whether it still has no element (no comma needed). */
   private final Deque<Boolean> empty = new ArrayDeque<>();
   private boolean afterName;
 
-  JsonWriter beginObject() {
+  public JsonWriter beginObject() {
     separate();
     out.append('{');
     empty.push(true);
     return this;
   }
 
-  JsonWriter endObject() {
+  public JsonWriter endObject() {
     empty.pop();
     out.append('}');
     return this;
   }
 
-  JsonWriter beginArray() {
+  public JsonWriter beginArray() {
     separate();
     out.append('[');
     empty.push(true);
     return this;
   }
 
-  JsonWriter endArray() {
+  public JsonWriter endArray() {
     empty.pop();
     out.append(']');
     return this;
   }
 
-  JsonWriter name(String name) {
+  public JsonWriter name(String name) {
     separate();
     appendString(name);
     out.append(':');
@@ -47,33 +48,33 @@ final class JsonWriter {
     return this;
   }
 
-  JsonWriter value(String value) {
+  public JsonWriter value(String value) {
     separate();
     appendString(value);
     return this;
   }
 
-  JsonWriter value(long value) {
+  public JsonWriter value(long value) {
     separate();
     out.append(value);
     return this;
   }
 
   /** A finite number, rounded to 3 decimals (milliseconds to the microsecond, rates to the thousandth). */
-  JsonWriter value(double value) {
+  public JsonWriter value(double value) {
     if (!Double.isFinite(value)) throw new IllegalArgumentException("JSON has no " + value);
     separate();
     out.append(java.math.BigDecimal.valueOf(value).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString());
     return this;
   }
 
-  JsonWriter value(boolean value) {
+  public JsonWriter value(boolean value) {
     separate();
     out.append(value);
     return this;
   }
 
-  JsonWriter nullValue() {
+  public JsonWriter nullValue() {
     separate();
     out.append("null");
     return this;

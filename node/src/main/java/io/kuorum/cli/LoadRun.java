@@ -17,40 +17,41 @@ import java.util.function.IntFunction;
  * Runs operations from {@code clients} concurrent callers until a {@link Stop} says so, operation
  * {@code i} (numbered from 0 across all callers) being {@code op.run(i)}, reports progress every
  * second, and keeps every latency (so percentiles are exact), separately for each kind of operation.
- * What {@code kuorumctl bench} measures with.
+ * What {@code kuorumctl bench} measures with, and (public for that) the etcd comparison of the bench
+ * module, whose operations go to etcd as well as to Kuorum.
  */
-final class LoadRun {
+public final class LoadRun {
 
   /** One operation; returns its kind, an index into the kinds the run was given. */
   @FunctionalInterface
-  interface Op {
+  public interface Op {
     int run(long i);
   }
 
   /** When the run ends: after {@code total} operations, or once {@code duration} has elapsed. */
-  record Stop(long total, Duration duration) {
-    static Stop after(long total) {
+  public record Stop(long total, Duration duration) {
+    public static Stop after(long total) {
       return new Stop(total, null);
     }
 
-    static Stop within(Duration duration) {
+    public static Stop within(Duration duration) {
       return new Stop(Long.MAX_VALUE, duration);
     }
   }
 
   /** The latencies of one kind of operation, in nanoseconds, sorted. */
-  record Latencies(String kind, long[] sorted) {
-    long count() {
+  public record Latencies(String kind, long[] sorted) {
+    public long count() {
       return sorted.length;
     }
 
-    double percentileMs(double q) {
+    public double percentileMs(double q) {
       int at = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
       return sorted[at] / 1e6;
     }
 
     /** The count, rate and percentiles (omitted when none ran), as fields of the object being written. */
-    JsonWriter json(JsonWriter w, double seconds) {
+    public JsonWriter json(JsonWriter w, double seconds) {
       w.name("total").value(count()).name("perSecond").value(seconds > 0 ? count() / seconds : 0);
       if (count() == 0) return w;
       return w.name("p50Ms").value(percentileMs(0.50)).name("p90Ms").value(percentileMs(0.90))
@@ -70,12 +71,12 @@ final class LoadRun {
   }
 
   /** What a run measured: every operation, and each kind's latencies. */
-  record Result(long total, double seconds, List<Latencies> kinds) {
-    double perSecond() {
+  public record Result(long total, double seconds, List<Latencies> kinds) {
+    public double perSecond() {
       return seconds > 0 ? total / seconds : 0;
     }
 
-    Latencies of(String kind) {
+    public Latencies of(String kind) {
       return kinds.stream().filter(l -> l.kind().equals(kind)).findFirst().orElseThrow();
     }
 
@@ -83,7 +84,7 @@ final class LoadRun {
      * The totals; with one kind its percentiles beside them, with several an object per kind (named
      * after it) with its own count, rate and percentiles.
      */
-    JsonWriter json(JsonWriter w) {
+    public JsonWriter json(JsonWriter w) {
       if (kinds.size() == 1) return kinds.get(0).json(w.name("seconds").value(seconds), seconds);
       w.name("total").value(total).name("seconds").value(seconds).name("perSecond").value(perSecond());
       for (Latencies l : kinds) l.json(w.name(l.kind()).beginObject(), seconds).endObject();
@@ -103,14 +104,29 @@ final class LoadRun {
     }
   }
 
-  /** A caller's latencies of one kind, growing as it goes. */
-  private static final class Recorded {
-    long[] values = new long[1024];
-    int size;
+  /**
+   * Numbers one caller records as it goes, in a growing array: its latencies of one kind here; public
+   * for operations that keep records of their own (the etcd comparison's completion times).
+   */
+  public static final class Recorded {
+    private long[] values = new long[1024];
+    private int size;
 
-    void add(long value) {
+    public void add(long value) {
       if (size == values.length) values = Arrays.copyOf(values, values.length * 2);
       values[size++] = value;
+    }
+
+    /** Every number of {@code parts}, sorted. */
+    public static long[] sorted(List<Recorded> parts) {
+      long[] all = new long[parts.stream().mapToInt(r -> r.size).sum()];
+      int at = 0;
+      for (Recorded r : parts) {
+        System.arraycopy(r.values, 0, all, at, r.size);
+        at += r.size;
+      }
+      Arrays.sort(all);
+      return all;
     }
   }
 
@@ -121,7 +137,7 @@ final class LoadRun {
    * {@code opOfCaller.apply(c)}; {@code kinds} names what the operations' kinds count ("puts", ...),
    * {@code what} what progress counts.
    */
-  static Result run(int clients, Stop stop, List<String> kinds, String what, PrintWriter progress,
+  public static Result run(int clients, Stop stop, List<String> kinds, String what, PrintWriter progress,
       IntFunction<Op> opOfCaller) {
     AtomicLong next = new AtomicLong();
     AtomicLong done = new AtomicLong();
@@ -162,14 +178,7 @@ final class LoadRun {
     List<Latencies> byKind = new ArrayList<>();
     for (int k = 0; k < kinds.size(); k++) {
       int kind = k;
-      long[] all = new long[recorded.stream().mapToInt(r -> r[kind].size).sum()];
-      int at = 0;
-      for (Recorded[] r : recorded) {
-        System.arraycopy(r[kind].values, 0, all, at, r[kind].size);
-        at += r[kind].size;
-      }
-      Arrays.sort(all);
-      byKind.add(new Latencies(kinds.get(k), all));
+      byKind.add(new Latencies(kinds.get(k), Recorded.sorted(recorded.stream().map(r -> r[kind]).toList())));
     }
     return new Result(done.get(), seconds, byKind);
   }
