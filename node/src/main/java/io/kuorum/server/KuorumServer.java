@@ -4,22 +4,25 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.kuorum.kv.KvStateMachine;
 import io.kuorum.kv.RequestValidator;
+import io.kuorum.kv.proto.KvServiceGrpc;
 import io.kuorum.metrics.NodeMetrics;
 import io.kuorum.snapshot.SnapshotDirectory;
-import io.kuorum.storage.LogStore;
 import io.kuorum.storage.JournaledLogStore;
+import io.kuorum.storage.LogStore;
 import io.kuorum.storage.StoreIdentity;
 import io.kuorum.transport.GrpcPeerTransport;
 import io.kuorum.transport.PeerServer;
 import io.kuorum.transport.RaftPeerService;
 import io.kuorum.transport.TransportLimits;
 import io.kuorum.transport.TransportTimings;
+import io.kuorum.transport.proto.RaftServiceGrpc;
 import io.kuorum.watch.WatchHub;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -80,11 +83,16 @@ public final class KuorumServer implements AutoCloseable {
           log.info("node {}: snapshot transfer {}", config.id(), result);
         }
       });
-      peers = bind(PeerServer.configure(NettyServerBuilder.forAddress(address(config.peerListen())),
+      peers = bind(PeerServer.configure(NettyServerBuilder.forAddress(address(config.peerListen()))
+              .callExecutor(new EventLoopCalls(Set.of(RaftServiceGrpc.getStreamMethod().getFullMethodName()))),
           new RaftPeerService(config.id(), config.clusterId(), target::deliver, replies::learn, transfers,
               received -> target.deliver(received.toMessage())), TransportLimits.DEFAULT,
           TransportTimings.DEFAULT), "peer", config.peerListen(), "--listen-peer");
       clients = bind(NettyServerBuilder.forAddress(address(config.clientListen()))
+          .callExecutor(new EventLoopCalls(Set.of(KvServiceGrpc.getPutMethod().getFullMethodName(),
+              KvServiceGrpc.getGetMethod().getFullMethodName(), KvServiceGrpc.getDeleteMethod().getFullMethodName(),
+              KvServiceGrpc.getCompareAndSetMethod().getFullMethodName(), KvServiceGrpc.getRangeMethod().getFullMethodName(),
+              KvServiceGrpc.getOpenSessionMethod().getFullMethodName())))
           .addService(nodeMetrics.kvRequests().timed(
               MalformedRequests.guard(new KvServiceImpl(target, new RequestValidator(config.limits()), hub).bindService())))
           .addService(MalformedRequests.guard(new AdminServiceImpl(config, target).bindService()))
