@@ -24,7 +24,7 @@
 # 2380/2390/2400) and a 3-node Kuorum (clients 27379/27389/27399, peers 27380/..., metrics 29380/...;
 # ports of its own so as not to meet a `bin/kuorum local` cluster), both with their data under one
 # temporary directory in /tmp (one filesystem), both with default settings. Durability is alike: etcd
-# fsyncs its WAL before it acknowledges, Kuorum commits (and so fsyncs) MapDB before it acknowledges.
+# fsyncs its WAL before it acknowledges, Kuorum fsyncs its journal (fdatasync) before it acknowledges.
 # Then for every workload, repetition and system in turn it runs the load generator (a fresh JVM:
 # warm-up, then the measured run), which prints one JSON line: rate, latency percentiles, failed
 # operations, the longest window without a success, and the CPU seconds of each member and of itself
@@ -256,7 +256,7 @@ elapsed=$((SECONDS - started))
   echo "  fresh load generator JVM: a ${warmup} s warm-up (thrown away), then ${seconds} s measured. The numbers are medians."
   echo "  Before the first workload each system got ${server_warmup} s of puts (thrown away) to warm the Kuorum nodes' JIT."
   echo "- One system under load at a time; the other is up and idle. Both with default settings and their data on"
-  echo "  the same filesystem. Both durable per write: etcd fsyncs its WAL, Kuorum commits MapDB (fsync) before"
+  echo "  the same filesystem. Both durable per write: etcd fsyncs its WAL, Kuorum its journal (fdatasync) before"
   echo "  acknowledging. etcd's history is compacted before each run (outside the measurement; 3.4 does not by default)."
   echo "- Same load generator (kuorumctl bench's LoadRun), two backends: Kuorum's Java client (session writes,"
   echo "  exactly once) and etcd's jetcd 0.8.5. Keys of 8 B (key i = i zero-padded), values of 256 B; puts over"

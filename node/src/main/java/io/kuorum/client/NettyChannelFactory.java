@@ -22,6 +22,9 @@ final class NettyChannelFactory implements ChannelFactory {
     return NettyChannelBuilder.forTarget(address, InsecureChannelCredentials.create())
         .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        // RetryingCaller retries, knowing what a retry may repeat; gRPC's own (transparent) retry would
+        // buffer every request for a replay we never want
+        .disableRetry()
         .build();
   }
 }

@@ -397,6 +397,7 @@ public final class RaftCore {
   public Optional<Ready> ready() {
     if (role == Role.LEADER) advanceConfiguration();
     if (role == Role.LEADER) leadership.replicate();
+    forwardedReads.send();
     HardState hs = hardState();
     Optional<HardState> changed = hs.equals(handedOut) ? Optional.empty() : Optional.of(hs);
     handedOut = hs;

@@ -46,12 +46,13 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** The epochs the files hold, oldest first; none if both are free. */
+  /** The active epochs the files hold, oldest first; none if both are free. */
   List<Epoch> recover() {
     List<Epoch> found = new ArrayList<>();
     for (JournalFile f : files) {
       JournalFile.Contents c = f.scan();
-      if (c.epoch() == 0) continue;
+      lastEpoch = Math.max(lastEpoch, c.epoch()); // free ones too: no new epoch may reuse a number
+      if (!c.active()) continue;
       List<WritePlan> plans = new ArrayList<>(c.records().size());
       for (byte[] r : c.records()) {
         try {
@@ -62,7 +63,6 @@ final class Journal implements AutoCloseable {
         }
       }
       found.add(new Epoch(c.epoch(), f.path(), plans));
-      lastEpoch = Math.max(lastEpoch, c.epoch());
     }
     found.sort(Comparator.comparingLong(Epoch::number));
     return found;
@@ -70,8 +70,12 @@ final class Journal implements AutoCloseable {
 
   /** After what {@link #recover} found is in the store: frees both files and starts a new epoch in one. */
   void restart() {
-    files[1].reset(0);
-    files[0].reset(++lastEpoch);
+    // Older epoch first: were both left active by a stop in between, the older would be replayed onto a
+    // store that already holds the newer, and folding an older epoch over a newer one is not a no-op.
+    int older = files[0].epoch() <= files[1].epoch() ? 0 : 1;
+    files[older].free();
+    files[1 - older].free();
+    files[0].start(++lastEpoch);
     active = 0;
   }
 
@@ -91,10 +95,10 @@ final class Journal implements AutoCloseable {
    */
   int rotate() {
     int next = 1 - active;
-    if (files[next].epoch() != 0) {
+    if (files[next].isActive()) {
       throw new IllegalStateException(files[next].path() + " still holds epoch " + files[next].epoch());
     }
-    files[next].reset(++lastEpoch);
+    files[next].start(++lastEpoch);
     int old = active;
     active = next;
     return old;
@@ -102,7 +106,7 @@ final class Journal implements AutoCloseable {
 
   /** Marks file {@code index} free: its epoch is in the store. May run on another thread than appends. */
   void free(int index) {
-    files[index].reset(0);
+    files[index].free();
   }
 
   @Override

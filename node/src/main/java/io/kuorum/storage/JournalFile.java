@@ -14,16 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One file of the {@link Journal}: a header naming the epoch whose records it holds (or none: the file
- * is free), then records written one after another, each synced before its write is acknowledged.
+ * One file of the {@link Journal}: a header naming the epoch whose records it holds and whether they
+ * still count (active) or are all in the MapDB store (free), then records written one after another,
+ * each synced before its write is acknowledged.
  *
  * <p>The file is zero-filled to its full size when created, so a sync only has to flush data, never the
  * file's size or block map: one {@code fdatasync} per group commit. Reusing the file for a new epoch
  * rewrites only the header; records of older epochs left behind end the scan, because every record
- * names its epoch.
+ * names its epoch. A freed file keeps its epoch in the header, so the journal never starts an epoch
+ * with a number that records left in either file could carry.
  *
  * <p>Header ({@value #HEADER_BYTES} bytes, one sector, written in one write): {@code magic (8) | epoch (8) |
- * CRC32C (4)}, all zeros when free. Record: {@code length (4) | CRC32C of epoch and payload (4) | epoch (8) |
+ * state (8: 1 active, 2 free) | CRC32C of epoch and state (4)}; all zeros in a file never used. Record: {@code length (4) | CRC32C of epoch and payload (4) | epoch (8) |
  * payload}, padded with zeros to a multiple of 8 bytes. Not thread-safe.
  */
 final class JournalFile implements AutoCloseable {
@@ -34,12 +36,16 @@ final class JournalFile implements AutoCloseable {
   static final int RECORD_HEADER_BYTES = 16;
   private static final byte[] MAGIC = "KRNLJRN1".getBytes(StandardCharsets.US_ASCII);
 
-  /** What a scan of the file found: the epoch (0 if free) and its records' payloads, in order. */
-  record Contents(long epoch, List<byte[]> records) {}
+  private static final long ACTIVE = 1;
+  private static final long FREE = 2;
+
+  /** What a scan of the file found: its epoch (0: never used), whether active, and the records of an active one. */
+  record Contents(long epoch, boolean active, List<byte[]> records) {}
 
   private final Path path;
   private final FileChannel channel;
   private long epoch;
+  private boolean active;
   private long end = HEADER_BYTES;
 
   private JournalFile(Path path, FileChannel channel) {
@@ -80,6 +86,11 @@ final class JournalFile implements AutoCloseable {
     return epoch;
   }
 
+  /** True while the file's epoch holds records the store may lack. */
+  boolean isActive() {
+    return active;
+  }
+
   /** Bytes of records written in the current epoch. */
   long recordBytes() {
     return end - HEADER_BYTES;
@@ -104,10 +115,10 @@ final class JournalFile implements AutoCloseable {
     } catch (IOException e) {
       throw new StorageException(path, "cannot read the journal (" + e + ")", e);
     }
-    epoch = headerEpoch(Arrays.copyOf(file, HEADER_BYTES));
+    readHeader(Arrays.copyOf(file, HEADER_BYTES));
     List<byte[]> records = new ArrayList<>();
     int at = HEADER_BYTES;
-    if (epoch != 0) {
+    if (active) {
       while (true) {
         byte[] payload = record(file, at);
         if (payload == null) break;
@@ -127,7 +138,7 @@ final class JournalFile implements AutoCloseable {
       }
     }
     end = at;
-    return new Contents(epoch, records);
+    return new Contents(epoch, active, records);
   }
 
   private static final byte[] TORN = new byte[0];
@@ -157,17 +168,26 @@ final class JournalFile implements AutoCloseable {
     return -1;
   }
 
-  private long headerEpoch(byte[] h) {
-    if (allZero(h)) return 0;
-    int crc = Checksums.readInt(h, MAGIC.length + Long.BYTES);
+  private void readHeader(byte[] h) {
+    if (allZero(h)) {
+      epoch = 0;
+      active = false;
+      return;
+    }
+    int body = MAGIC.length + 2 * Long.BYTES;
     if (!Arrays.equals(Arrays.copyOf(h, MAGIC.length), MAGIC)
-        || Checksums.crc32c(MAGIC, h, MAGIC.length, Long.BYTES) != crc) {
+        || Checksums.crc32c(MAGIC, h, MAGIC.length, 2 * Long.BYTES) != Checksums.readInt(h, body)) {
       throw new CorruptStoreException(path, "the journal header is damaged (wrong magic or checksum); the journal "
           + "cannot be trusted: restore this member from a backup or re-add it under a new id", null);
     }
-    long e = ByteBuffer.wrap(h, MAGIC.length, Long.BYTES).getLong();
-    if (e <= 0) throw new CorruptStoreException(path, "the journal header names epoch " + e, null);
-    return e;
+    ByteBuffer b = ByteBuffer.wrap(h, MAGIC.length, 2 * Long.BYTES);
+    long e = b.getLong();
+    long state = b.getLong();
+    if (e <= 0 || (state != ACTIVE && state != FREE)) {
+      throw new CorruptStoreException(path, "the journal header names epoch " + e + " in state " + state, null);
+    }
+    epoch = e;
+    active = state == ACTIVE;
   }
 
   private static boolean allZero(byte[] b) {
@@ -175,14 +195,24 @@ final class JournalFile implements AutoCloseable {
     return true;
   }
 
-  /** Starts {@code newEpoch} in this file (0: marks it free), durably; the records it held are dropped. */
-  void reset(long newEpoch) {
+  /** Starts {@code newEpoch} in this file, durably; the records it held no longer count. */
+  void start(long newEpoch) {
+    if (newEpoch <= epoch) throw new IllegalArgumentException("epoch " + newEpoch + " is not after " + epoch);
+    writeHeader(newEpoch, ACTIVE);
+    end = HEADER_BYTES;
+  }
+
+  /** Marks the file free, durably: the store holds its epoch. The epoch stays named in the header. */
+  void free() {
+    if (epoch == 0 || !active) return;
+    writeHeader(epoch, FREE);
+  }
+
+  private void writeHeader(long newEpoch, long state) {
     byte[] h = new byte[HEADER_BYTES];
-    if (newEpoch != 0) {
-      System.arraycopy(MAGIC, 0, h, 0, MAGIC.length);
-      ByteBuffer.wrap(h, MAGIC.length, Long.BYTES).putLong(newEpoch);
-      Checksums.writeInt(h, MAGIC.length + Long.BYTES, Checksums.crc32c(MAGIC, h, MAGIC.length, Long.BYTES));
-    }
+    System.arraycopy(MAGIC, 0, h, 0, MAGIC.length);
+    ByteBuffer.wrap(h, MAGIC.length, 2 * Long.BYTES).putLong(newEpoch).putLong(state);
+    Checksums.writeInt(h, MAGIC.length + 2 * Long.BYTES, Checksums.crc32c(MAGIC, h, MAGIC.length, 2 * Long.BYTES));
     try {
       writeFully(ByteBuffer.wrap(h), 0);
       channel.force(false);
@@ -190,12 +220,12 @@ final class JournalFile implements AutoCloseable {
       throw new StorageException(path, "cannot write the journal header (" + e + "); the node must stop", e);
     }
     epoch = newEpoch;
-    end = HEADER_BYTES;
+    active = state == ACTIVE;
   }
 
   /** Appends one record of the current epoch and syncs it: when this returns, the record survives a crash. */
   void append(byte[] payload) {
-    if (epoch == 0) throw new IllegalStateException(path + " has no epoch to append to");
+    if (!active) throw new IllegalStateException(path + " has no active epoch to append to");
     ByteBuffer b = ByteBuffer.allocate((int) padded(payload.length));
     b.putInt(payload.length).putInt(Checksums.crc32c(Checksums.saltOf(epoch), payload, 0, payload.length))
         .putLong(epoch).put(payload).position(0);

@@ -14,7 +14,7 @@ class BackoffTest {
     var backoff = new Backoff(defaults.initialBackoff(), defaults.maxBackoff());
 
     assertThat(IntStream.range(0, 7).mapToObj(i -> backoff.next().toMillis()))
-        .containsExactly(20L, 40L, 80L, 160L, 320L, 500L, 500L);
+        .containsExactly(20L, 40L, 80L, 100L, 100L, 100L, 100L);
   }
 
   @Test
