@@ -217,7 +217,8 @@ public final class JournaledLogStore implements LogStore {
     awaitCheckpoint();
   }
 
-  private void awaitCheckpoint() {
+  /** Waits for the checkpoint in flight, if any (tests use it to copy the files while nothing writes them). */
+  void awaitCheckpoint() {
     try {
       inFlight.get();
     } catch (ExecutionException e) {
