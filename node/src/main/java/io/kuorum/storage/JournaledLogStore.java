@@ -42,10 +42,7 @@ public final class JournaledLogStore implements LogStore {
   private Future<?> inFlight = CompletableFuture.completedFuture(null);
   /** What the active journal epoch adds to the log: the next checkpoint. */
   private FoldedWrites pending = new FoldedWrites();
-  private HardState hardState;
-  private CompactionPoint compacted;
-  private long lastIndex;
-  private TermRuns terms;
+  private LogShape shape;
   private boolean closed;
   /** Set when a journal write or a checkpoint failed: what is durable is unknown, the node must restart. */
   private boolean failed;
@@ -59,7 +56,7 @@ public final class JournaledLogStore implements LogStore {
       t.setDaemon(true);
       return t;
     });
-    loadShape();
+    shape = LogShape.of(store);
   }
 
   /** Opens (or creates) the store in {@code dataDir}; see the class comment for what opening does. */
@@ -97,15 +94,6 @@ public final class JournaledLogStore implements LogStore {
         epoch.plans().size(), store.lastIndex());
   }
 
-  private void loadShape() {
-    hardState = store.hardState();
-    long first = store.firstIndex();
-    compacted = new CompactionPoint(first - 1, store.term(first - 1));
-    lastIndex = store.lastIndex();
-    terms = new TermRuns();
-    for (long i = first; i <= lastIndex; i++) terms.append(i, store.term(i));
-  }
-
   @Override
   public StoreIdentity identity() {
     return store.identity();
@@ -114,34 +102,32 @@ public final class JournaledLogStore implements LogStore {
   @Override
   public HardState hardState() {
     checkUsable();
-    return hardState;
+    return shape.hardState();
   }
 
   @Override
   public long firstIndex() {
     checkUsable();
-    return compacted.index() + 1;
+    return shape.firstIndex();
   }
 
   @Override
   public long lastIndex() {
     checkUsable();
-    return lastIndex;
+    return shape.lastIndex();
   }
 
   @Override
   public long term(long index) {
     checkUsable();
-    if (index == compacted.index()) return compacted.term();
-    Ranges.checkTerm(index, firstIndex(), lastIndex);
-    return terms.term(index);
+    return shape.term(index);
   }
 
   /** Reads from the store, once it holds everything: only done when a node starts. */
   @Override
   public List<Entry> entries(long from, long to) {
     checkUsable();
-    Ranges.checkEntries(from, to, firstIndex(), lastIndex);
+    Ranges.checkEntries(from, to, firstIndex(), shape.lastIndex());
     catchUp();
     return store.entries(from, to);
   }
@@ -163,12 +149,7 @@ public final class JournaledLogStore implements LogStore {
       throw e;
     }
     pending.add(plan);
-    if (!plan.append().isEmpty()) {
-      terms.truncateFrom(plan.replaceFrom());
-      for (Entry e : plan.append()) terms.append(e.index(), e.term());
-      lastIndex = plan.replaceFrom() + plan.append().size() - 1;
-    }
-    plan.hardState().ifPresent(hs -> hardState = hs);
+    shape.applied(plan);
     boolean due = pending.entryCount() >= limits.checkpointEntries() || journal.activeBytes() >= limits.checkpointBytes();
     if (due && inFlight.isDone()) startCheckpoint();
   }
@@ -178,7 +159,7 @@ public final class JournaledLogStore implements LogStore {
     checkUsable();
     catchUp();
     store.compactPrefix(index);
-    loadShape();
+    shape = LogShape.of(store);
   }
 
   @Override
@@ -186,7 +167,7 @@ public final class JournaledLogStore implements LogStore {
     checkUsable();
     catchUp();
     store.continueAfterSnapshot(index, term);
-    loadShape();
+    shape = LogShape.of(store);
   }
 
   /**

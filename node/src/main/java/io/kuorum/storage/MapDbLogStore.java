@@ -53,16 +53,13 @@ public final class MapDbLogStore implements LogStore {
   private final DirectoryLock lock;
   private final StoreIdentity identity;
   private final SegmentLimits limits;
-  private final TermRuns terms;
   private List<SealedFile> sealed;
   private Path headFile;
   private StoreFile.Opened head;
   private SegmentTable table;
   /** Entry data bytes written to the head file since it was created (replaced entries included). */
   private long headBytes;
-  private HardState hardState;
-  private CompactionPoint compacted;
-  private long lastIndex;
+  private final LogShape shape;
   private boolean closed;
   /** Set when a commit or read failed: MapDB's state is then unknown and the node must restart. */
   private boolean failed;
@@ -77,10 +74,7 @@ public final class MapDbLogStore implements LogStore {
     this.head = loaded.head();
     this.table = loaded.table();
     this.headBytes = loaded.headBytes();
-    this.hardState = loaded.hardState();
-    this.compacted = loaded.compacted();
-    this.lastIndex = loaded.scan().lastIndex();
-    this.terms = loaded.scan().terms();
+    this.shape = new LogShape(loaded.hardState(), loaded.compacted(), loaded.scan().lastIndex(), loaded.scan().terms());
   }
 
   /**
@@ -231,33 +225,31 @@ public final class MapDbLogStore implements LogStore {
   @Override
   public HardState hardState() {
     checkUsable();
-    return hardState;
+    return shape.hardState();
   }
 
   @Override
   public long firstIndex() {
     checkUsable();
-    return compacted.index() + 1;
+    return shape.firstIndex();
   }
 
   @Override
   public long lastIndex() {
     checkUsable();
-    return lastIndex;
+    return shape.lastIndex();
   }
 
   @Override
   public long term(long index) {
     checkUsable();
-    if (index == compacted.index()) return compacted.term();
-    Ranges.checkTerm(index, firstIndex(), lastIndex);
-    return terms.term(index);
+    return shape.term(index);
   }
 
   @Override
   public List<Entry> entries(long from, long to) {
     checkUsable();
-    Ranges.checkEntries(from, to, firstIndex(), lastIndex);
+    Ranges.checkEntries(from, to, firstIndex(), shape.lastIndex());
     if (from > to) return List.of();
     List<Entry> out = new ArrayList<>((int) Math.min(to - from + 1, Integer.MAX_VALUE - 8));
     Concatenated it = stored(sealed, head, headFile, table.headFirst(), from, to);
@@ -285,23 +277,20 @@ public final class MapDbLogStore implements LogStore {
     if (plan.isEmpty()) return;
     boolean newHead = !plan.append().isEmpty() && (plan.replaceFrom() < table.headFirst() || headIsFull());
     if (newHead) {
-      startHead(plan.replaceFrom(), plan.hardState().orElse(hardState), compacted, plan.append());
+      startHead(plan.replaceFrom(), plan.hardState().orElse(shape.hardState()), shape.compacted(), plan.append());
     } else {
       writeInHead(plan);
     }
-    terms.truncateFrom(plan.replaceFrom());
-    for (Entry e : plan.append()) terms.append(e.index(), e.term());
-    lastIndex = plan.replaceFrom() + plan.append().size() - 1;
-    hardState = plan.hardState().orElse(hardState);
+    shape.applied(plan);
   }
 
   private boolean headIsFull() {
-    return lastIndex - table.headFirst() + 1 >= limits.entries() || headBytes >= limits.bytes();
+    return shape.lastIndex() - table.headFirst() + 1 >= limits.entries() || headBytes >= limits.bytes();
   }
 
   private void writeInHead(WritePlan plan) {
     try {
-      if (plan.replaceFrom() <= lastIndex) truncateHead(plan.replaceFrom());
+      if (plan.replaceFrom() <= shape.lastIndex()) truncateHead(plan.replaceFrom());
       for (Map.Entry<Long, byte[]> run : EntryRuns.encode(plan.append())) head.log().put(run.getKey(), run.getValue());
       plan.hardState().ifPresent(hs -> head.meta().put(MetaCodec.HARD_STATE, MetaCodec.hardState(hs)));
       head.db().commit(); // the one durability point of this call: group commit
@@ -333,8 +322,9 @@ public final class MapDbLogStore implements LogStore {
     List<StoreFile.Opened> drop = new ArrayList<>();
     List<Path> dropFiles = new ArrayList<>();
     List<SealedFile> candidates = new ArrayList<>(sealed);
-    if (lastIndex >= table.headFirst()) {
-      candidates.add(new SealedFile(new SegmentTable.Sealed(table.headSeq(), table.headFirst(), lastIndex), headFile, head));
+    if (shape.lastIndex() >= table.headFirst()) {
+      candidates.add(new SealedFile(new SegmentTable.Sealed(table.headSeq(), table.headFirst(), shape.lastIndex()), headFile,
+          head));
     } else {
       drop.add(head);
       dropFiles.add(headFile);
@@ -370,9 +360,9 @@ public final class MapDbLogStore implements LogStore {
   @Override
   public void compactPrefix(long index) {
     checkUsable();
-    if (index <= compacted.index()) return; // already compacted: repeating it is harmless
-    if (index > lastIndex) {
-      throw new IllegalArgumentException("cannot compact to " + index + ": the log ends at " + lastIndex);
+    if (index <= shape.compacted().index()) return; // already compacted: repeating it is harmless
+    if (index > shape.lastIndex()) {
+      throw new IllegalArgumentException("cannot compact to " + index + ": the log ends at " + shape.lastIndex());
     }
     CompactionPoint next = new CompactionPoint(index, term(index));
     List<SealedFile> keep = new ArrayList<>();
@@ -395,26 +385,23 @@ public final class MapDbLogStore implements LogStore {
     } catch (RuntimeException e) {
       throw fail(new StorageException(headFile, "compacting the log failed (" + e + "); the node must stop and restart", e));
     }
-    compacted = next;
+    shape.compactedTo(next);
     table = nextTable;
     sealed = List.copyOf(keep);
-    terms.dropBefore(index + 1);
     delete(drop, dropFiles);
   }
 
   @Override
   public void continueAfterSnapshot(long index, long term) {
     checkUsable();
-    if (index <= compacted.index()) return;
-    if (index <= lastIndex && term(index) == term) {
+    if (index <= shape.compacted().index()) return;
+    if (index <= shape.lastIndex() && term(index) == term) {
       compactPrefix(index);
       return;
     }
-    Ranges.checkSnapshotReset(index, hardState);
-    startHead(index + 1, hardState, new CompactionPoint(index, term), List.of());
-    compacted = new CompactionPoint(index, term);
-    terms.truncateFrom(0);
-    lastIndex = index;
+    Ranges.checkSnapshotReset(index, shape.hardState());
+    startHead(index + 1, shape.hardState(), new CompactionPoint(index, term), List.of());
+    shape.restartedAfter(new CompactionPoint(index, term));
   }
 
   /** Closes MapDB without committing anything new, then releases the directory. Idempotent. */
