@@ -6,9 +6,7 @@ import io.kuorum.admin.proto.AdminServiceGrpc;
 import io.kuorum.admin.proto.MemberRole;
 import io.kuorum.admin.proto.StatusRequest;
 import io.kuorum.admin.proto.StatusResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import io.kuorum.client.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,22 +58,11 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   static List<Integer> freePorts(int n) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) sockets.add(new ServerSocket(0));
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket s : sockets) {
-        try {
-          s.close();
-        } catch (IOException ignored) {
-          // the port is free again either way
-        }
-      }
-    }
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < n; i++) ports.add(LoopbackPorts.free());
+    return ports;
   }
+
 
   List<String> endpoints() {
     return nodes.stream().map(NodeProcess::endpoint).toList();

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.kuorum.client.LoopbackPorts;
 import io.kuorum.raft.Entry;
 import io.kuorum.raft.Message;
 import io.kuorum.raft.Message.AppendEntries;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -334,8 +333,6 @@ class GrpcPeerTransportTest {
 
   /** A loopback port nobody listens on (it was free a moment ago and nothing here binds it). */
   private static int unusedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return LoopbackPorts.free();
   }
 }

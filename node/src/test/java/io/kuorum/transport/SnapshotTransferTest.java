@@ -10,6 +10,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.kuorum.client.LoopbackPorts;
 import io.kuorum.raft.Configuration;
 import io.kuorum.raft.ConfigurationEntry;
 import io.kuorum.raft.Message;
@@ -18,9 +19,7 @@ import io.kuorum.transport.SnapshotSender.Decision;
 import io.kuorum.transport.SnapshotTransferResult.Outcome;
 import io.kuorum.transport.proto.SnapshotChunk;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -405,9 +404,7 @@ class SnapshotTransferTest {
   }
 
   private static int unusedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return LoopbackPorts.free();
   }
 
   /** Flips a byte in the data of the n-th chunk of the first call it sees. */
