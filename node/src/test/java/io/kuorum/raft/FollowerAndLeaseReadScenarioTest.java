@@ -38,6 +38,26 @@ class FollowerAndLeaseReadScenarioTest {
   }
 
   @Test
+  void readsThatArriveBetweenTwoReadiesShareOneRequestAndAreAllConfirmed() {
+    TestCluster c = TestCluster.ledBy1(3);
+    c.writeAt1(2);
+    long commit = c.node(1).commitIndex();
+    int delivered = c.delivered().size();
+
+    c.node(2).requestRead(7);
+    c.node(2).requestRead(8);
+    c.node(2).requestRead(9);
+    c.stabilize();
+
+    assertThat(c.reads(2)).containsExactly(new ReadState.Confirmed(7, commit), new ReadState.Confirmed(8, commit),
+        new ReadState.Confirmed(9, commit));
+    assertThat(c.delivered().subList(delivered, c.delivered().size()))
+        .filteredOn(m -> m instanceof ReadIndexRequest)
+        .as("one request for the three reads, under the first read's id")
+        .containsExactly(new ReadIndexRequest(2, 1, 1, 7));
+  }
+
+  @Test
   void theLeaderKeysForwardedReadsByWhoAskedSoEqualIdsOfDifferentFollowersDoNotMix() {
     TestCluster c = TestCluster.ledBy1(3);
     c.writeAt1(1);

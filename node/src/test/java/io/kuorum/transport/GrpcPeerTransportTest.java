@@ -78,7 +78,7 @@ class GrpcPeerTransportTest {
 
   @Test
   void sendingToAnUnreachablePeerDropsAndNeverBlocks() throws IOException {
-    int deadPort = unusedPort();
+    int deadPort = LoopbackPorts.free();
     GrpcPeerTransport node1 = transport(1, CLUSTER, Map.of(2L, "127.0.0.1:" + deadPort), LIMITS);
     int n = 100_000;
 
@@ -298,7 +298,7 @@ class GrpcPeerTransportTest {
 
   @Test
   void closeReturnsWhileAPeerIsDownAndRetrying() throws IOException {
-    GrpcPeerTransport node1 = transport(1, CLUSTER, Map.of(2L, "127.0.0.1:" + unusedPort()), LIMITS);
+    GrpcPeerTransport node1 = transport(1, CLUSTER, Map.of(2L, LoopbackPorts.closed()), LIMITS);
     await().untilAsserted(() -> {
       node1.send(Samples.heartbeat(1, 2, 1));
       assertThat(node1.reconnects()).isPositive();
@@ -331,8 +331,4 @@ class GrpcPeerTransportTest {
     return t;
   }
 
-  /** A loopback port nobody listens on (it was free a moment ago and nothing here binds it). */
-  private static int unusedPort() throws IOException {
-    return LoopbackPorts.free();
-  }
 }

@@ -298,7 +298,7 @@ class SnapshotTransferTest {
 
   @Test
   void anUnreachablePeerFailsAfterTheBoundedNumberOfCalls() throws IOException {
-    SnapshotSender sender = sender(Map.of(2L, "127.0.0.1:" + unusedPort()), TransportLimits.DEFAULT.withSnapshots(MiB, 3),
+    SnapshotSender sender = sender(Map.of(2L, LoopbackPorts.closed()), TransportLimits.DEFAULT.withSnapshots(MiB, 3),
         FAST);
     var source = new BytesSource(new byte[10]);
 
@@ -403,9 +403,6 @@ class SnapshotTransferTest {
     return t;
   }
 
-  private static int unusedPort() throws IOException {
-    return LoopbackPorts.free();
-  }
 
   /** Flips a byte in the data of the n-th chunk of the first call it sees. */
   private static final class CorruptOnce implements ServerInterceptor {
